@@ -1,0 +1,26 @@
+package dev.cairn.kvnode.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code kvnode}: the etcd-compatible member of a Cairn cluster. */
+@Command(name = "kvnode", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "A Raft replicated key-value server that speaks the etcd v3 API.",
+        subcommands = {ServeCommand.class})
+public final class KvnodeCommand implements Runnable {
+
+    public static void main(String[] args) {
+        CommandLine commandLine = new CommandLine(new KvnodeCommand())
+                .setExecutionExceptionHandler((failure, command, parsed) -> {
+                    // A bad flag or an unusable data directory is the operator's to fix: say what, not where.
+                    command.getErr().println("kvnode: " + failure.getMessage());
+                    return 1;
+                });
+        System.exit(commandLine.execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.cairn.kvnode.cli;
+
+import dev.cairn.kvnode.embed.EmbeddedKvnode;
+import dev.cairn.kvnode.embed.KvnodeConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kvnode serve}: runs a member until SIGTERM or SIGINT, then stops cleanly. Flags are etcd's. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run a kvnode member.")
+final class ServeCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger("cli");
+
+    @Option(names = "--name", defaultValue = "default", description = "Human-readable name of this member.")
+    String name;
+
+    @Option(names = "--data-dir", description = "Directory for this member's data (default: <name>.etcd).")
+    Path dataDir;
+
+    @Option(names = "--listen-client-urls", defaultValue = "http://localhost:2379",
+            description = "URLs to serve clients on, comma-separated.")
+    String listenClientUrls;
+
+    @Option(names = "--advertise-client-urls", defaultValue = "http://localhost:2379",
+            description = "Client URLs to tell the rest of the cluster.")
+    String advertiseClientUrls;
+
+    @Option(names = "--listen-peer-urls", defaultValue = "http://localhost:2380",
+            description = "URLs to serve peers on, comma-separated.")
+    String listenPeerUrls;
+
+    @Option(names = "--initial-advertise-peer-urls", defaultValue = "http://localhost:2380",
+            description = "Peer URLs of this member, for bootstrapping.")
+    String initialAdvertisePeerUrls;
+
+    @Option(names = "--initial-cluster", defaultValue = "default=http://localhost:2380",
+            description = "Bootstrap configuration: name=peerURL,...")
+    String initialCluster;
+
+    @Option(names = "--initial-cluster-state", defaultValue = "new", description = "new or existing.")
+    String initialClusterState;
+
+    @Option(names = "--initial-cluster-token", defaultValue = "etcd-cluster",
+            description = "Token that makes this cluster's ids unique.")
+    String initialClusterToken;
+
+    @Option(names = "--listen-metrics-urls", defaultValue = "",
+            description = "URLs to serve /health and /metrics on, comma-separated.")
+    String listenMetricsUrls;
+
+    @Option(names = "--max-request-bytes", defaultValue = "" + KvnodeConfig.DEFAULT_MAX_REQUEST_BYTES,
+            description = "Largest client request accepted, in bytes.")
+    int maxRequestBytes;
+
+    @Option(names = "--max-txn-ops", defaultValue = "" + KvnodeConfig.DEFAULT_MAX_TXN_OPS,
+            description = "Most operations in one transaction.")
+    int maxTxnOps;
+
+    @Override
+    public Integer call() throws Exception {
+        KvnodeConfig config = toConfig();
+        CountDownLatch stopped = new CountDownLatch(1);
+        EmbeddedKvnode node = EmbeddedKvnode.start(config);
+        log.info("kvnode started version={} name={}", VersionProvider.version(), config.name());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    KvnodeConfig toConfig() {
+        Path dir = dataDir != null ? dataDir : Path.of(name + ".etcd");
+        return new KvnodeConfig(name, dir, urls(listenClientUrls), urls(advertiseClientUrls), urls(listenPeerUrls),
+                urls(initialAdvertisePeerUrls), parseInitialCluster(initialCluster), initialClusterState,
+                initialClusterToken, urls(listenMetricsUrls), maxRequestBytes, maxTxnOps);
+    }
+
+    static List<URI> urls(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(URI::create).toList();
+    }
+
+    /** {@code a=http://h1:2380,a=http://h1b:2380,b=http://h2:2380}: a name may appear once per peer URL. */
+    static Map<String, List<URI>> parseInitialCluster(String value) {
+        Map<String, List<URI>> members = new LinkedHashMap<>();
+        for (String entry : value.split(",")) {
+            String trimmed = entry.trim();
+            int eq = trimmed.indexOf('=');
+            if (eq <= 0 || eq == trimmed.length() - 1) {
+                throw new IllegalArgumentException("--initial-cluster entry '" + trimmed + "' is not name=peerURL");
+            }
+            members.computeIfAbsent(trimmed.substring(0, eq), k -> new java.util.ArrayList<>())
+                    .add(URI.create(trimmed.substring(eq + 1)));
+        }
+        return members;
+    }
+}

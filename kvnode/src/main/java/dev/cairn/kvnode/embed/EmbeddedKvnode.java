@@ -1,0 +1,170 @@
+package dev.cairn.kvnode.embed;
+
+import dev.cairn.kvnode.api.GrpcMetricsInterceptor;
+import dev.cairn.kvnode.api.HttpEndpoints;
+import dev.cairn.kvnode.api.KvService;
+import dev.cairn.kvnode.mvcc.KeyRange;
+import dev.cairn.kvnode.mvcc.MvccStore;
+import dev.cairn.kvnode.server.ClusterIdentity;
+import dev.cairn.kvnode.server.KvApplier;
+import dev.cairn.kvnode.server.MemberIds;
+import dev.cairn.kvnode.server.ServerMetrics;
+import com.google.protobuf.ByteString;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running member in this JVM, after etcd's embed package: what {@code kvnode serve} starts, and what tests start
+ * when they need a real server on real sockets without a second process. Close it to stop it cleanly.
+ */
+public final class EmbeddedKvnode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("embed");
+    /** etcd's --grpc-keepalive-min-time: clients may ping this often, and no more. */
+    private static final long KEEPALIVE_MIN_TIME_SECONDS = 5;
+
+    private final KvnodeConfig config;
+    private final ClusterIdentity identity;
+    private final DataDirLock lock;
+    private final MvccStore store;
+    private final Server grpc;
+    private final List<HttpEndpoints> http = new ArrayList<>();
+
+    private EmbeddedKvnode(KvnodeConfig config) throws IOException {
+        this.config = config;
+        checkSupported(config);
+        this.identity = ClusterIdentity.bootstrap(config.name(), config.initialCluster(),
+                config.initialClusterToken());
+        Path memberDir = config.dataDir().resolve("member");
+        this.lock = DataDirLock.acquire(memberDir);
+        try {
+            this.store = MvccStore.open(memberDir.resolve("kv.db"));
+            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            ServerMetrics.register(metrics, store);
+            KvApplier applier = new KvApplier(store, identity::header);
+            this.grpc = startGrpc(config, new KvService(applier, config.maxRequestBytes(), config.maxTxnOps()),
+                    new GrpcMetricsInterceptor(metrics));
+            for (URI url : config.listenMetricsUrls()) {
+                http.add(HttpEndpoints.start(socketAddress(url), this::healthProblem, metrics));
+            }
+        } catch (IOException | RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        log.info("serving name={} member_id={} cluster_id={} client_urls={} revision={}", config.name(),
+                MemberIds.toHex(identity.memberId()), MemberIds.toHex(identity.clusterId()),
+                config.listenClientUrls(), store.currentRevision());
+    }
+
+    /** Opens the data directory and starts serving; returns once every listener is bound. */
+    public static EmbeddedKvnode start(KvnodeConfig config) throws IOException {
+        return new EmbeddedKvnode(config);
+    }
+
+    public ClusterIdentity identity() {
+        return identity;
+    }
+
+    /** The port the first client listener is bound to (useful when the config asked for port 0). */
+    public int clientPort() {
+        return ((InetSocketAddress) grpc.getListenSockets().get(0)).getPort();
+    }
+
+    public int metricsPort() {
+        return http.get(0).port();
+    }
+
+    /** Blocks until the server stops. */
+    public void awaitTermination() throws InterruptedException {
+        grpc.awaitTermination();
+    }
+
+    @Override
+    public void close() {
+        log.info("stopping name={}", config.name());
+        http.forEach(HttpEndpoints::close);
+        grpc.shutdown();
+        try {
+            if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
+                grpc.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            grpc.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly();
+        log.info("stopped name={}", config.name());
+    }
+
+    /** Null when a read through the store succeeds; the reason otherwise. */
+    private String healthProblem() {
+        try {
+            store.range(KeyRange.single(ByteString.copyFromUtf8("health")), 0, 1, true);
+            return null;
+        } catch (RuntimeException e) {
+            return "store unreadable: " + e.getMessage();
+        }
+    }
+
+    private static void checkSupported(KvnodeConfig config) {
+        if (config.initialCluster().size() != 1) {
+            throw new IllegalArgumentException("--initial-cluster lists " + config.initialCluster().size()
+                    + " members; this kvnode serves one-member clusters only until replication lands");
+        }
+        if (!"new".equals(config.initialClusterState())) {
+            throw new IllegalArgumentException("--initial-cluster-state must be 'new' (joining an existing cluster "
+                    + "comes with replication), got '" + config.initialClusterState() + "'");
+        }
+    }
+
+    private static Server startGrpc(KvnodeConfig config, KvService kv, GrpcMetricsInterceptor metrics)
+            throws IOException {
+        List<URI> urls = config.listenClientUrls();
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(socketAddress(urls.get(0)));
+        for (URI url : urls.subList(1, urls.size())) {
+            builder.addListenAddress(socketAddress(url));
+        }
+        // A little above the request limit, so an oversized request gets etcd's "request is too large" from the
+        // service rather than a transport error, as etcd arranges it.
+        builder.maxInboundMessageSize(config.maxRequestBytes() + 512 * 1024)
+                .permitKeepAliveTime(KEEPALIVE_MIN_TIME_SECONDS, TimeUnit.SECONDS)
+                .addService(ServerInterceptors.intercept(kv, metrics));
+        return builder.build().start();
+    }
+
+    private static InetSocketAddress socketAddress(URI url) {
+        if (!"http".equals(url.getScheme())) {
+            throw new IllegalArgumentException("URL " + url + ": only http is served yet (TLS comes later)");
+        }
+        if (url.getPort() < 0) {
+            throw new IllegalArgumentException("URL " + url + " has no port");
+        }
+        return new InetSocketAddress(url.getHost(), url.getPort());
+    }
+
+    private void closeQuietly() {
+        try {
+            if (store != null) {
+                store.close();
+            }
+        } catch (RuntimeException e) {
+            log.warn("closing store failed error={}", e.toString());
+        }
+        try {
+            lock.close();
+        } catch (IOException e) {
+            log.warn("releasing data directory lock failed error={}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.cairn.kvnode.embed;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a member needs to start, named after etcd's flags of the same meaning.
+ *
+ * @param initialCluster member name to its peer URLs, from {@code --initial-cluster}
+ * @param initialClusterState "new" to bootstrap, "existing" to join
+ */
+public record KvnodeConfig(
+        String name,
+        Path dataDir,
+        List<URI> listenClientUrls,
+        List<URI> advertiseClientUrls,
+        List<URI> listenPeerUrls,
+        List<URI> initialAdvertisePeerUrls,
+        Map<String, List<URI>> initialCluster,
+        String initialClusterState,
+        String initialClusterToken,
+        List<URI> listenMetricsUrls,
+        int maxRequestBytes,
+        int maxTxnOps) {
+
+    /** etcd's default for --max-request-bytes: 1.5 MiB. */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 1536 * 1024;
+    /** etcd's default for --max-txn-ops. */
+    public static final int DEFAULT_MAX_TXN_OPS = 128;
+
+    public KvnodeConfig {
+        listenClientUrls = List.copyOf(listenClientUrls);
+        advertiseClientUrls = List.copyOf(advertiseClientUrls);
+        listenPeerUrls = List.copyOf(listenPeerUrls);
+        initialAdvertisePeerUrls = List.copyOf(initialAdvertisePeerUrls);
+        initialCluster = Map.copyOf(initialCluster);
+        listenMetricsUrls = List.copyOf(listenMetricsUrls);
+    }
+
+    /** A one-member cluster on the given loopback ports, with etcd's defaults for the rest: what tests start. */
+    public static KvnodeConfig singleMember(String name, Path dataDir, String host, int clientPort, int peerPort,
+            int metricsPort) {
+        URI client = URI.create("http://" + host + ":" + clientPort);
+        URI peer = URI.create("http://" + host + ":" + peerPort);
+        List<URI> metrics = metricsPort < 0 ? List.of() : List.of(URI.create("http://" + host + ":" + metricsPort));
+        return new KvnodeConfig(name, dataDir, List.of(client), List.of(client), List.of(peer), List.of(peer),
+                Map.of(name, List.of(peer)), "new", "etcd-cluster", metrics, DEFAULT_MAX_REQUEST_BYTES,
+                DEFAULT_MAX_TXN_OPS);
+    }
+}

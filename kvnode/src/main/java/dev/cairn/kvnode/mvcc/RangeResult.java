@@ -1,0 +1,10 @@
+package dev.cairn.kvnode.mvcc;
+
+import dev.cairn.kvnode.proto.mvccpb.KeyValue;
+import java.util.List;
+
+/**
+ * Keys found by a range read: {@code kvs} holds at most the limit asked for, {@code count} every key that matched.
+ */
+public record RangeResult(List<KeyValue> kvs, long count) {
+}

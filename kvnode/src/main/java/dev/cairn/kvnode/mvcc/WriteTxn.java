@@ -1,0 +1,102 @@
+package dev.cairn.kvnode.mvcc;
+
+import com.google.protobuf.ByteString;
+import dev.cairn.kvnode.proto.mvccpb.KeyValue;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One atomic write: every change in it shares the main revision {@code current + 1} and takes the next sub
+ * revision. Reads inside the transaction see its own earlier changes. Nothing is visible to other readers, or
+ * durable, until {@link #commit()}; a transaction closed without committing leaves no trace.
+ */
+public final class WriteTxn implements AutoCloseable {
+    private final MvccStore store;
+    private final long main;
+    private long sub;
+    private boolean finished;
+
+    WriteTxn(MvccStore store, long main) {
+        this.store = store;
+        this.main = main;
+    }
+
+    /** Reads the newest state, including this transaction's changes so far. */
+    public RangeResult range(KeyRange range, long limit, boolean countOnly) {
+        return store.rangeAt(range, sub > 0 ? main : main - 1, limit, countOnly);
+    }
+
+    /** Puts {@code value} under {@code key}; returns the KeyValue as stored. */
+    public KeyValue put(ByteString key, ByteString value, long lease) {
+        KeyHistory.Snapshot previous = store.latest(key);
+        Revision revision = next();
+        KeyValue kv = KeyValue.newBuilder()
+                .setKey(key)
+                .setValue(value)
+                .setLease(lease)
+                .setCreateRevision(previous == null ? main : previous.createRevision())
+                .setModRevision(main)
+                .setVersion(previous == null ? 1 : previous.version() + 1)
+                .build();
+        store.recordPut(revision, kv);
+        return kv;
+    }
+
+    /** Deletes every live key of {@code range}; returns the deleted keys with the values they held. */
+    public List<KeyValue> deleteRange(KeyRange range) {
+        List<KeyValue> deleted = new ArrayList<>(range(range, 0, false).kvs());
+        for (KeyValue kv : deleted) {
+            store.recordTombstone(next(), kv.getKey());
+        }
+        return deleted;
+    }
+
+    /** Whether this transaction changed anything. */
+    public boolean hasChanges() {
+        return sub > 0;
+    }
+
+    /**
+     * Makes the changes durable and visible, and returns the store's revision after it: the new revision when
+     * anything changed, the unchanged current revision otherwise.
+     */
+    public long commit() {
+        ensureOpen();
+        finished = true;
+        try {
+            if (sub == 0) {
+                return main - 1;
+            }
+            store.commit(main);
+            return main;
+        } finally {
+            store.releaseWriteLock();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        try {
+            if (sub > 0) {
+                store.abort();
+            }
+        } finally {
+            store.releaseWriteLock();
+        }
+    }
+
+    private Revision next() {
+        ensureOpen();
+        return new Revision(main, sub++);
+    }
+
+    private void ensureOpen() {
+        if (finished) {
+            throw new IllegalStateException("write transaction at revision " + main + " already finished");
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package dev.cairn.kvnode.server;
+
+import com.google.protobuf.ByteString;
+import dev.cairn.kvnode.mvcc.FutureRevisionException;
+import dev.cairn.kvnode.mvcc.KeyRange;
+import dev.cairn.kvnode.mvcc.MvccStore;
+import dev.cairn.kvnode.mvcc.RangeResult;
+import dev.cairn.kvnode.mvcc.WriteTxn;
+import dev.cairn.kvnode.proto.etcdserverpb.Compare;
+import dev.cairn.kvnode.proto.etcdserverpb.DeleteRangeRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.DeleteRangeResponse;
+import dev.cairn.kvnode.proto.etcdserverpb.PutRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.PutResponse;
+import dev.cairn.kvnode.proto.etcdserverpb.RangeRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.RangeResponse;
+import dev.cairn.kvnode.proto.etcdserverpb.RequestOp;
+import dev.cairn.kvnode.proto.etcdserverpb.ResponseHeader;
+import dev.cairn.kvnode.proto.etcdserverpb.ResponseOp;
+import dev.cairn.kvnode.proto.etcdserverpb.TxnRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.TxnResponse;
+import dev.cairn.kvnode.proto.mvccpb.KeyValue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongFunction;
+
+/**
+ * Carries out KV requests against the MVCC store with etcd's semantics. Requests arrive already checked for shape
+ * ({@code RequestChecks}); what is left to refuse here depends on the store's state (a missing key for ignore_value,
+ * a revision not reached yet). Every write request is one store transaction, so it is all-or-nothing.
+ *
+ * <p>This is the apply step: once the Raft core drives kvnode, committed entries come through here in log order.
+ */
+public final class KvApplier {
+    /** kvnode has no lease store yet: every lease id but "none" is unknown. */
+    private static final long NO_LEASE = 0;
+
+    private final MvccStore store;
+    private final LongFunction<ResponseHeader> headers;
+
+    public KvApplier(MvccStore store, LongFunction<ResponseHeader> headers) {
+        this.store = store;
+        this.headers = headers;
+    }
+
+    public RangeResponse range(RangeRequest request) {
+        try {
+            RangeResult found = store.range(rangeOf(request.getKey(), request.getRangeEnd()), request.getRevision(),
+                    storeLimit(request), request.getCountOnly());
+            return shapeRange(request, found).setHeader(headers.apply(store.currentRevision())).build();
+        } catch (FutureRevisionException e) {
+            throw KvError.FUTURE_REVISION.exception();
+        }
+    }
+
+    public PutResponse put(PutRequest request) {
+        try (WriteTxn txn = store.beginWrite()) {
+            PutResponse.Builder response = put(txn, request);
+            return response.setHeader(headers.apply(txn.commit())).build();
+        }
+    }
+
+    public DeleteRangeResponse deleteRange(DeleteRangeRequest request) {
+        try (WriteTxn txn = store.beginWrite()) {
+            DeleteRangeResponse.Builder response = deleteRange(txn, request);
+            return response.setHeader(headers.apply(txn.commit())).build();
+        }
+    }
+
+    public TxnResponse txn(TxnRequest request) {
+        try (WriteTxn txn = store.beginWrite()) {
+            TxnResponse.Builder response = txn(txn, request);
+            long revision = txn.commit();
+            stampRevision(response, revision);
+            return response.setHeader(headers.apply(revision)).build();
+        }
+    }
+
+    private PutResponse.Builder put(WriteTxn txn, PutRequest request) {
+        KeyValue previous = null;
+        if (request.getPrevKv() || request.getIgnoreValue() || request.getIgnoreLease()) {
+            List<KeyValue> existing = txn.range(KeyRange.single(request.getKey()), 0, false).kvs();
+            previous = existing.isEmpty() ? null : existing.get(0);
+        }
+        if ((request.getIgnoreValue() || request.getIgnoreLease()) && previous == null) {
+            throw KvError.KEY_NOT_FOUND.exception();
+        }
+        ByteString value = request.getIgnoreValue() ? previous.getValue() : request.getValue();
+        long lease = request.getIgnoreLease() ? previous.getLease() : request.getLease();
+        if (lease != NO_LEASE) {
+            throw KvError.LEASE_NOT_FOUND.exception();
+        }
+        txn.put(request.getKey(), value, lease);
+        PutResponse.Builder response = PutResponse.newBuilder();
+        if (request.getPrevKv() && previous != null) {
+            response.setPrevKv(previous);
+        }
+        return response;
+    }
+
+    private DeleteRangeResponse.Builder deleteRange(WriteTxn txn, DeleteRangeRequest request) {
+        List<KeyValue> deleted = txn.deleteRange(rangeOf(request.getKey(), request.getRangeEnd()));
+        DeleteRangeResponse.Builder response = DeleteRangeResponse.newBuilder().setDeleted(deleted.size());
+        if (request.getPrevKv()) {
+            response.addAllPrevKvs(deleted);
+        }
+        return response;
+    }
+
+    private TxnResponse.Builder txn(WriteTxn txn, TxnRequest request) {
+        boolean succeeded = request.getCompareList().stream().allMatch(compare -> holds(txn, compare));
+        List<RequestOp> branch = succeeded ? request.getSuccessList() : request.getFailureList();
+        checkBranchAgainstState(txn, branch);
+        TxnResponse.Builder response = TxnResponse.newBuilder().setSucceeded(succeeded);
+        for (RequestOp op : branch) {
+            response.addResponses(execute(txn, op));
+        }
+        return response;
+    }
+
+    private ResponseOp execute(WriteTxn txn, RequestOp op) {
+        // Filled in with the transaction's revision once it has committed (stampRevision).
+        ResponseHeader innerHeader = ResponseHeader.getDefaultInstance();
+        return switch (op.getRequestCase()) {
+            case REQUEST_RANGE -> {
+                RangeRequest range = op.getRequestRange();
+                if (range.getRevision() > 0 && range.getRevision() > store.currentRevision()) {
+                    throw KvError.FUTURE_REVISION.exception();
+                }
+                RangeResult found = range.getRevision() > 0
+                        ? store.range(rangeOf(range.getKey(), range.getRangeEnd()), range.getRevision(),
+                                storeLimit(range), range.getCountOnly())
+                        : txn.range(rangeOf(range.getKey(), range.getRangeEnd()), storeLimit(range), range.getCountOnly());
+                yield ResponseOp.newBuilder().setResponseRange(shapeRange(range, found).setHeader(innerHeader)).build();
+            }
+            case REQUEST_PUT -> ResponseOp.newBuilder()
+                    .setResponsePut(put(txn, op.getRequestPut()).setHeader(innerHeader)).build();
+            case REQUEST_DELETE_RANGE -> ResponseOp.newBuilder()
+                    .setResponseDeleteRange(deleteRange(txn, op.getRequestDeleteRange()).setHeader(innerHeader)).build();
+            case REQUEST_TXN -> ResponseOp.newBuilder()
+                    .setResponseTxn(txn(txn, op.getRequestTxn()).setHeader(innerHeader)).build();
+            case REQUEST_NOT_SET -> throw KvError.EMPTY_KEY.exception();
+        };
+    }
+
+    /** etcd's responses inside a transaction carry a header with just the revision the transaction ended at. */
+    private static void stampRevision(TxnResponse.Builder response, long revision) {
+        for (ResponseOp.Builder op : response.getResponsesBuilderList()) {
+            ResponseHeader header = ResponseHeader.newBuilder().setRevision(revision).build();
+            switch (op.getResponseCase()) {
+                case RESPONSE_RANGE -> op.getResponseRangeBuilder().setHeader(header);
+                case RESPONSE_PUT -> op.getResponsePutBuilder().setHeader(header);
+                case RESPONSE_DELETE_RANGE -> op.getResponseDeleteRangeBuilder().setHeader(header);
+                case RESPONSE_TXN -> {
+                    op.getResponseTxnBuilder().setHeader(header);
+                    stampRevision(op.getResponseTxnBuilder(), revision);
+                }
+                case RESPONSE_NOT_SET -> {
+                }
+            }
+        }
+    }
+
+    /**
+     * Refuses a branch whose puts cannot succeed (ignore_value or ignore_lease on a key that does not exist) before
+     * any of it is applied, as etcd does, so a failing transaction changes nothing.
+     */
+    private void checkBranchAgainstState(WriteTxn txn, List<RequestOp> branch) {
+        for (RequestOp op : branch) {
+            if (op.hasRequestPut()) {
+                PutRequest put = op.getRequestPut();
+                if ((put.getIgnoreValue() || put.getIgnoreLease())
+                        && txn.range(KeyRange.single(put.getKey()), 0, true).count() == 0) {
+                    throw KvError.KEY_NOT_FOUND.exception();
+                }
+                if (!put.getIgnoreLease() && put.getLease() != NO_LEASE) {
+                    throw KvError.LEASE_NOT_FOUND.exception();
+                }
+            }
+        }
+    }
+
+    private boolean holds(WriteTxn txn, Compare compare) {
+        List<KeyValue> kvs = txn.range(rangeOf(compare.getKey(), compare.getRangeEnd()), 0, false).kvs();
+        if (kvs.isEmpty()) {
+            // A missing key compares as zero in every field; its value compares as nothing at all.
+            return compare.getTarget() != Compare.CompareTarget.VALUE
+                    && CompareEvaluator.holds(compare, KeyValue.getDefaultInstance());
+        }
+        return kvs.stream().allMatch(kv -> CompareEvaluator.holds(compare, kv));
+    }
+
+    /** What the store must fetch: everything when results are filtered or sorted afterwards, else one past the limit. */
+    private static long storeLimit(RangeRequest request) {
+        boolean postProcessed = request.getSortOrder() != RangeRequest.SortOrder.NONE
+                || request.getSortTarget() != RangeRequest.SortTarget.KEY
+                || request.getMinModRevision() != 0 || request.getMaxModRevision() != 0
+                || request.getMinCreateRevision() != 0 || request.getMaxCreateRevision() != 0;
+        if (postProcessed || request.getLimit() <= 0) {
+            return 0;
+        }
+        return request.getLimit() + 1;
+    }
+
+    private static RangeResponse.Builder shapeRange(RangeRequest request, RangeResult found) {
+        List<KeyValue> kvs = RangeShaper.filterAndSort(request, new ArrayList<>(found.kvs()));
+        RangeResponse.Builder response = RangeResponse.newBuilder().setCount(found.count());
+        if (request.getLimit() > 0 && kvs.size() > request.getLimit()) {
+            kvs = kvs.subList(0, (int) request.getLimit());
+            response.setMore(true);
+        }
+        for (KeyValue kv : kvs) {
+            response.addKvs(request.getKeysOnly() ? kv.toBuilder().clearValue().build() : kv);
+        }
+        return response;
+    }
+
+    private static KeyRange rangeOf(ByteString key, ByteString rangeEnd) {
+        return KeyRange.of(key, rangeEnd);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.cairn.kvnode.server;
+
+import io.grpc.Status;
+
+/** The errors etcd gives clients, with etcd's gRPC status codes and message texts, which clients match on. */
+public enum KvError {
+    EMPTY_KEY(Status.Code.INVALID_ARGUMENT, "etcdserver: key is not provided"),
+    KEY_NOT_FOUND(Status.Code.INVALID_ARGUMENT, "etcdserver: key not found"),
+    VALUE_PROVIDED(Status.Code.INVALID_ARGUMENT, "etcdserver: value is provided"),
+    LEASE_PROVIDED(Status.Code.INVALID_ARGUMENT, "etcdserver: lease is provided"),
+    TOO_MANY_OPS(Status.Code.INVALID_ARGUMENT, "etcdserver: too many operations in txn request"),
+    DUPLICATE_KEY(Status.Code.INVALID_ARGUMENT, "etcdserver: duplicate key given in txn request"),
+    REQUEST_TOO_LARGE(Status.Code.INVALID_ARGUMENT, "etcdserver: request is too large"),
+    LEASE_NOT_FOUND(Status.Code.NOT_FOUND, "etcdserver: requested lease not found"),
+    FUTURE_REVISION(Status.Code.OUT_OF_RANGE, "etcdserver: mvcc: required revision is a future revision"),
+    COMPACTED_REVISION(Status.Code.OUT_OF_RANGE, "etcdserver: mvcc: required revision has been compacted"),
+    NOT_CAPABLE(Status.Code.UNAVAILABLE, "etcdserver: not capable");
+
+    private final Status.Code code;
+    private final String message;
+
+    KvError(Status.Code code, String message) {
+        this.code = code;
+        this.message = message;
+    }
+
+    public Status.Code code() {
+        return code;
+    }
+
+    public String message() {
+        return message;
+    }
+
+    public KvException exception() {
+        return new KvException(this);
+    }
+}

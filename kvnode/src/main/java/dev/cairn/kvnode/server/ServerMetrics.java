@@ -1,0 +1,20 @@
+package dev.cairn.kvnode.server;
+
+import dev.cairn.kvnode.mvcc.MvccStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** The member's gauges, under etcd's metric names where they mean the same thing. */
+public final class ServerMetrics {
+    private ServerMetrics() {
+    }
+
+    public static void register(MeterRegistry registry, MvccStore store) {
+        // A one-member cluster always has its leader: itself.
+        Gauge.builder("etcd.server.has.leader", () -> 1).register(registry);
+        Gauge.builder("etcd.server.is.leader", () -> 1).register(registry);
+        Gauge.builder("etcd.mvcc.db.total.size.in.bytes", store::sizeBytes).baseUnit("").register(registry);
+        Gauge.builder("etcd.debugging.mvcc.current.revision", store::currentRevision).register(registry);
+        Gauge.builder("etcd.debugging.mvcc.keys", store::liveKeyCount).register(registry);
+    }
+}

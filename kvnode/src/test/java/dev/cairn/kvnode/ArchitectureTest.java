@@ -1,0 +1,42 @@
+package dev.cairn.kvnode;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package map of docs/architecture.md, enforced: storage knows nothing of serving, the server nothing of the
+ * wire adapters, and only the command line and the embedding know how it is all wired. (The Raft core's rule —
+ * JDK only, no clocks, threads or randomness it was not given — joins when the core does.)
+ */
+class ArchitectureTest {
+    private static final JavaClasses KVNODE = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.cairn.kvnode");
+
+    @Test
+    void storageDependsOnNothingThatServes() {
+        noClasses().that().resideInAPackage("..kvnode.mvcc..")
+                .should().dependOnClassesThat().resideInAnyPackage("..kvnode.server..", "..kvnode.api..",
+                        "..kvnode.embed..", "..kvnode.cli..", "io.grpc..")
+                .check(KVNODE);
+    }
+
+    @Test
+    void theServerDoesNotKnowItsWireAdapters() {
+        noClasses().that().resideInAPackage("..kvnode.server..")
+                .should().dependOnClassesThat().resideInAnyPackage("..kvnode.api..", "..kvnode.embed..",
+                        "..kvnode.cli..")
+                .check(KVNODE);
+    }
+
+    @Test
+    void wireAdaptersDoNotWireThemselves() {
+        noClasses().that().resideInAPackage("..kvnode.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("..kvnode.embed..", "..kvnode.cli..")
+                .check(KVNODE);
+    }
+}
