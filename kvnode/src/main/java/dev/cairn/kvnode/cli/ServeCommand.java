@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /** {@code kvnode serve}: runs a member until SIGTERM or SIGINT, then stops cleanly. Flags are etcd's. */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run a kvnode member.")
@@ -71,11 +72,14 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         EmbeddedKvnode node = EmbeddedKvnode.start(config);
         log.info("kvnode started version={} name={}", VersionProvider.version(), config.name());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
-        }, "shutdown"));
+        // Handle the stop signals ourselves rather than in a shutdown hook: the stop is then an orderly return
+        // with exit code 0, which is what a supervisor (kubelet, systemd) reads as a clean stop.
+        for (String signal : List.of("TERM", "INT")) {
+            Signal.handle(new Signal(signal), received -> stopped.countDown());
+        }
         stopped.await();
+        log.info("signal received, stopping name={}", config.name());
+        node.close();
         return 0;
     }
 

@@ -25,6 +25,8 @@ public final class MvccStore implements AutoCloseable {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final TreeMap<ByteString, KeyHistory> index = new TreeMap<>(ByteString.unsignedLexicographicalComparator());
     private long currentRevision;
+    /** Keys live at the newest revision, kept as changes happen so that reading it costs nothing. */
+    private long liveKeys;
 
     private MvccStore(Backend backend) {
         this.backend = backend;
@@ -54,7 +56,7 @@ public final class MvccStore implements AutoCloseable {
     public long liveKeyCount() {
         lock.readLock().lock();
         try {
-            return index.values().stream().filter(KeyHistory::isLive).count();
+            return liveKeys;
         } finally {
             lock.readLock().unlock();
         }
@@ -120,13 +122,26 @@ public final class MvccStore implements AutoCloseable {
 
     void recordPut(Revision revision, KeyValue kv) {
         backend.put(revision, ChangeCodec.encodePut(kv));
-        index.computeIfAbsent(kv.getKey(), k -> new KeyHistory()).put(revision);
+        indexPut(kv.getKey(), revision);
     }
 
     void recordTombstone(Revision revision, ByteString key) {
         KeyValue marker = KeyValue.newBuilder().setKey(key).setModRevision(revision.main()).build();
         backend.put(revision, ChangeCodec.encodeTombstone(marker));
+        indexTombstone(key, revision);
+    }
+
+    private void indexPut(ByteString key, Revision revision) {
+        KeyHistory history = index.computeIfAbsent(key, k -> new KeyHistory());
+        if (!history.isLive()) {
+            liveKeys++;
+        }
+        history.put(revision);
+    }
+
+    private void indexTombstone(ByteString key, Revision revision) {
         index.get(key).tombstone(revision);
+        liveKeys--;
     }
 
     void commit(long revision) {
@@ -167,12 +182,13 @@ public final class MvccStore implements AutoCloseable {
 
     private void rebuildIndex() {
         index.clear();
+        liveKeys = 0;
         backend.forEach((revision, record) -> {
             ByteString key = ChangeCodec.decode(record).getKey();
             if (ChangeCodec.isTombstone(record)) {
-                index.get(key).tombstone(revision);
+                indexTombstone(key, revision);
             } else {
-                index.computeIfAbsent(key, k -> new KeyHistory()).put(revision);
+                indexPut(key, revision);
             }
         });
         currentRevision = Math.max(INITIAL_REVISION, backend.currentRevision());

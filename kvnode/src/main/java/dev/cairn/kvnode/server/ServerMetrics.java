@@ -13,7 +13,7 @@ public final class ServerMetrics {
         // A one-member cluster always has its leader: itself.
         Gauge.builder("etcd.server.has.leader", () -> 1).register(registry);
         Gauge.builder("etcd.server.is.leader", () -> 1).register(registry);
-        Gauge.builder("etcd.mvcc.db.total.size.in.bytes", store::sizeBytes).baseUnit("").register(registry);
+        Gauge.builder("etcd.mvcc.db.total.size.in.bytes", store::sizeBytes).register(registry);
         Gauge.builder("etcd.debugging.mvcc.current.revision", store::currentRevision).register(registry);
         Gauge.builder("etcd.debugging.mvcc.keys", store::liveKeyCount).register(registry);
     }

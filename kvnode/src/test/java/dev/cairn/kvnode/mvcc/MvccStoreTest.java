@@ -157,7 +157,9 @@ class MvccStoreTest {
         assertThat(store.currentRevision()).isEqualTo(4);
         assertThat(keys(store.range(KeyRange.of(bytes("a"), bytes("z")), 0, 0, false))).containsExactly("b");
         assertThat(values(store.range(KeyRange.single(bytes("a")), 3, 0, false))).containsExactly("2");
+        assertThat(store.liveKeyCount()).isEqualTo(1);
         assertThat(put("a", "4").getVersion()).as("a new life after the delete").isEqualTo(1);
+        assertThat(store.liveKeyCount()).isEqualTo(2);
     }
 
     private KeyValue put(String key, String value) {

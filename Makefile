@@ -1,0 +1,36 @@
+# The two commands of the README: `make demo` (the main job) and `make test` (every test).
+# Both install what they need on a fresh Debian machine first (see `deps`).
+
+MVNW := ./mvnw -B -ntp
+# apt-get needs root; use sudo when we are not root and it is there.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo)
+
+.PHONY: demo test deps build clean
+
+## demo: start a kvnode, write and read a key with etcdctl, show what happened, stop cleanly.
+demo: deps
+	$(MVNW) -q -pl kvnode -am install -DskipTests
+	bash e2e/scripts/demo.sh
+
+## test: every test of every module (unit tests, then integration tests against real etcd and etcdctl).
+test: deps
+	$(MVNW) verify
+
+## deps: a JDK 17+, and Debian's etcd-server and etcd-client (the reference server and client) when missing.
+deps:
+	@need=""; \
+	command -v javac >/dev/null 2>&1 || need="$$need openjdk-17-jdk-headless"; \
+	command -v etcd >/dev/null 2>&1 || need="$$need etcd-server"; \
+	command -v etcdctl >/dev/null 2>&1 || need="$$need etcd-client"; \
+	if [ -n "$$need" ]; then \
+		echo "installing:$$need"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$need >/dev/null; \
+	fi
+
+## build: compile and package everything, no tests.
+build:
+	$(MVNW) -q install -DskipTests
+
+clean:
+	$(MVNW) -q clean
