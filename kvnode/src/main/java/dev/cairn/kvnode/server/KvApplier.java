@@ -123,13 +123,11 @@ public final class KvApplier {
         return switch (op.getRequestCase()) {
             case REQUEST_RANGE -> {
                 RangeRequest range = op.getRequestRange();
-                if (range.getRevision() > 0 && range.getRevision() > store.currentRevision()) {
-                    throw KvError.FUTURE_REVISION.exception();
-                }
+                KeyRange keys = rangeOf(range.getKey(), range.getRangeEnd());
+                // A read at an explicit revision sees history; without one it sees this transaction's writes.
                 RangeResult found = range.getRevision() > 0
-                        ? store.range(rangeOf(range.getKey(), range.getRangeEnd()), range.getRevision(),
-                                storeLimit(range), range.getCountOnly())
-                        : txn.range(rangeOf(range.getKey(), range.getRangeEnd()), storeLimit(range), range.getCountOnly());
+                        ? store.range(keys, range.getRevision(), storeLimit(range), range.getCountOnly())
+                        : txn.range(keys, storeLimit(range), range.getCountOnly());
                 yield ResponseOp.newBuilder().setResponseRange(shapeRange(range, found).setHeader(innerHeader)).build();
             }
             case REQUEST_PUT -> ResponseOp.newBuilder()
@@ -161,11 +159,15 @@ public final class KvApplier {
     }
 
     /**
-     * Refuses a branch whose puts cannot succeed (ignore_value or ignore_lease on a key that does not exist) before
-     * any of it is applied, as etcd does, so a failing transaction changes nothing.
+     * Refuses a branch that cannot succeed (a read at a future revision; ignore_value or ignore_lease on a key that
+     * does not exist; an unknown lease) before any of it is applied, as etcd does. Should a nested transaction fail
+     * later all the same, the store transaction is abandoned whole, so a refused transaction never changes anything.
      */
     private void checkBranchAgainstState(WriteTxn txn, List<RequestOp> branch) {
         for (RequestOp op : branch) {
+            if (op.hasRequestRange() && op.getRequestRange().getRevision() > store.currentRevision()) {
+                throw KvError.FUTURE_REVISION.exception();
+            }
             if (op.hasRequestPut()) {
                 PutRequest put = op.getRequestPut();
                 if ((put.getIgnoreValue() || put.getIgnoreLease())

@@ -1,0 +1,135 @@
+package dev.cairn.kvnode.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.cairn.kvnode.mvcc.MvccStore;
+import dev.cairn.kvnode.proto.etcdserverpb.Compare;
+import dev.cairn.kvnode.proto.etcdserverpb.PutRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.RangeRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.RequestOp;
+import dev.cairn.kvnode.proto.etcdserverpb.ResponseHeader;
+import dev.cairn.kvnode.proto.etcdserverpb.TxnRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.TxnResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KvApplierTest {
+    @TempDir
+    Path dir;
+    MvccStore store;
+    KvApplier applier;
+
+    @BeforeEach
+    void open() {
+        store = MvccStore.open(dir.resolve("kv.db"));
+        applier = new KvApplier(store, revision -> ResponseHeader.newBuilder().setRevision(revision).build());
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void aMissingKeyComparesAsZeroButItsValueMatchesNothing() {
+        assertThat(txn(compare("missing", Compare.CompareTarget.VERSION, 0)).getSucceeded()).isTrue();
+        assertThat(txn(Compare.newBuilder().setKey(bytes("missing")).setTarget(Compare.CompareTarget.VALUE)
+                .setValue(ByteString.EMPTY).build()).getSucceeded()).isFalse();
+    }
+
+    @Test
+    void aRangeCompareMustHoldForEveryKeyInIt() {
+        put("r/a", "1");
+        put("r/b", "2");
+
+        Compare allCreated = compare("r/", Compare.CompareTarget.VERSION, 1).toBuilder()
+                .setRangeEnd(bytes("r0")).build();
+        Compare allGreater = allCreated.toBuilder().setResult(Compare.CompareResult.GREATER)
+                .setTarget(Compare.CompareTarget.MOD).setModRevision(2).build();
+
+        assertThat(txn(allCreated).getSucceeded()).isTrue();
+        assertThat(txn(allGreater).getSucceeded()).as("r/a was modified at revision 2").isFalse();
+    }
+
+    @Test
+    void aNestedFailureUndoesTheWholeTransaction() {
+        put("kept", "v");
+        TxnRequest nestedWithUnknownLease = TxnRequest.newBuilder()
+                .addSuccess(putOp(PutRequest.newBuilder().setKey(bytes("inner")).setValue(bytes("x"))
+                        .setLease(77).build()))
+                .build();
+        TxnRequest outer = TxnRequest.newBuilder()
+                .addSuccess(putOp(PutRequest.newBuilder().setKey(bytes("outer")).setValue(bytes("y")).build()))
+                .addSuccess(RequestOp.newBuilder().setRequestTxn(nestedWithUnknownLease))
+                .build();
+
+        assertThatThrownBy(() -> applier.txn(outer)).isInstanceOf(KvException.class)
+                .extracting(e -> ((KvException) e).error()).isEqualTo(KvError.LEASE_NOT_FOUND);
+
+        assertThat(store.currentRevision()).isEqualTo(2);
+        assertThat(applier.range(RangeRequest.newBuilder().setKey(bytes("outer")).build()).getCount()).isZero();
+        assertThat(put("next", "v")).as("revisions continue without a gap").isEqualTo(3);
+    }
+
+    @Test
+    void aReadAtAFutureRevisionInsideATransactionRefusesItBeforeAnyWrite() {
+        TxnRequest request = TxnRequest.newBuilder()
+                .addSuccess(putOp(PutRequest.newBuilder().setKey(bytes("a")).setValue(bytes("1")).build()))
+                .addSuccess(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(bytes("a"))
+                        .setRevision(50)))
+                .build();
+
+        assertThatThrownBy(() -> applier.txn(request)).isInstanceOf(KvException.class)
+                .extracting(e -> ((KvException) e).error()).isEqualTo(KvError.FUTURE_REVISION);
+        assertThat(store.currentRevision()).isEqualTo(1);
+    }
+
+    @Test
+    void readsInsideATransactionSeeItsEarlierWritesAndCarryItsRevision() {
+        TxnRequest request = TxnRequest.newBuilder()
+                .addSuccess(putOp(PutRequest.newBuilder().setKey(bytes("a")).setValue(bytes("1")).build()))
+                .addSuccess(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(bytes("a"))))
+                .build();
+
+        TxnResponse response = applier.txn(request);
+
+        assertThat(response.getResponses(1).getResponseRange().getKvs(0).getValue()).isEqualTo(bytes("1"));
+        assertThat(response.getResponses(0).getResponsePut().getHeader().getRevision()).isEqualTo(2);
+        assertThat(response.getResponses(1).getResponseRange().getHeader().getRevision()).isEqualTo(2);
+    }
+
+    private TxnResponse txn(Compare compare) {
+        return applier.txn(TxnRequest.newBuilder().addCompare(compare).build());
+    }
+
+    private static Compare compare(String key, Compare.CompareTarget target, long number) {
+        Compare.Builder compare = Compare.newBuilder().setKey(bytes(key)).setTarget(target)
+                .setResult(Compare.CompareResult.EQUAL);
+        switch (target) {
+            case VERSION -> compare.setVersion(number);
+            case MOD -> compare.setModRevision(number);
+            case CREATE -> compare.setCreateRevision(number);
+            case LEASE -> compare.setLease(number);
+            default -> throw new IllegalArgumentException(target.name());
+        }
+        return compare.build();
+    }
+
+    private long put(String key, String value) {
+        return applier.put(PutRequest.newBuilder().setKey(bytes(key)).setValue(bytes(value)).build()).getHeader()
+                .getRevision();
+    }
+
+    private static RequestOp putOp(PutRequest put) {
+        return RequestOp.newBuilder().setRequestPut(put).build();
+    }
+
+    private static ByteString bytes(String s) {
+        return ByteString.copyFromUtf8(s);
+    }
+}
