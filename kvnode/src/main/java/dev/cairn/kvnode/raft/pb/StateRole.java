@@ -1,0 +1,8 @@
+package dev.cairn.kvnode.raft.pb;
+
+public enum StateRole {
+    FOLLOWER,
+    PRE_CANDIDATE,
+    CANDIDATE,
+    LEADER
+}
