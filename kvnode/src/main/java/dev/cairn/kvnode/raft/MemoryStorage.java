@@ -21,10 +21,12 @@ public final class MemoryStorage implements Storage {
         entries.add(new Entry(0, 0, dev.cairn.kvnode.raft.pb.EntryType.NORMAL, null));
     }
 
-    /** A storage for a member of a new cluster: an empty log under the bootstrap configuration. */
-    public static MemoryStorage bootstrap(ConfState confState) {
+    /** A storage for a founding member of a new cluster: see {@link Bootstrap}. */
+    public static MemoryStorage bootstrap(java.util.Collection<Long> voters) {
         MemoryStorage storage = new MemoryStorage();
-        storage.snapshot = new Snapshot(null, new SnapshotMetadata(confState, 0, 0));
+        List<Entry> entries = Bootstrap.entries(voters);
+        storage.append(entries);
+        storage.setHardState(Bootstrap.hardState(entries));
         return storage;
     }
 

@@ -205,6 +205,11 @@ public final class RawNode {
         return text.toString();
     }
 
+    /** The state machine itself, for the simulator's invariant checks (same package, tests only). */
+    Raft raft() {
+        return raft;
+    }
+
     long committed() {
         return raft.log.committed();
     }
