@@ -1,0 +1,67 @@
+package dev.cairn.operator.resources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.cairn.operator.TestClusters;
+import dev.cairn.operator.api.KVCluster;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import org.junit.jupiter.api.Test;
+
+class DesiredServicesTest {
+
+    private final KVCluster cluster = TestClusters.stored("demo", "prod");
+
+    @Test
+    void peerServiceIsHeadlessAndPublishesMembersBeforeTheyAreReady() {
+        Service peer = DesiredPeerService.of(cluster);
+
+        assertThat(peer.getMetadata().getName()).isEqualTo("demo-peer");
+        assertThat(peer.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(owner -> assertThat(owner.getUid()).isEqualTo("uid-demo"));
+        assertThat(peer.getMetadata().getLabels()).containsAllEntriesOf(KvnodeLabels.all("demo"));
+        assertThat(peer.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(peer.getSpec().getPublishNotReadyAddresses()).isTrue();
+        assertThat(peer.getSpec().getSelector()).isEqualTo(KvnodeLabels.selector("demo"));
+        assertThat(peer.getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort)
+                .containsExactly(tuple("client", 2379), tuple("peer", 2380));
+    }
+
+    @Test
+    void clientServiceBalancesOverReadyMembers() {
+        Service client = DesiredClientService.of(cluster);
+
+        assertThat(client.getMetadata().getName()).isEqualTo("demo-client");
+        assertThat(client.getMetadata().getOwnerReferences()).hasSize(1);
+        assertThat(client.getSpec().getType()).isEqualTo("ClusterIP");
+        assertThat(client.getSpec().getPublishNotReadyAddresses()).isNull();
+        assertThat(client.getSpec().getSelector()).isEqualTo(KvnodeLabels.selector("demo"));
+        assertThat(client.getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort)
+                .containsExactly(tuple("client", 2379));
+    }
+
+    @Test
+    void disruptionBudgetAllowsOneMemberDownAtATime() {
+        PodDisruptionBudget budget = DesiredDisruptionBudget.of(cluster);
+
+        assertThat(budget.getMetadata().getName()).isEqualTo("demo");
+        assertThat(budget.getMetadata().getOwnerReferences()).hasSize(1);
+        assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(KvnodeLabels.selector("demo"));
+    }
+
+    @Test
+    void addressesUseTheHeadlessServiceDnsNames() {
+        ClusterAddresses addresses = ClusterAddresses.of(cluster);
+
+        assertThat(addresses.clientEndpoint()).isEqualTo("http://demo-client.prod.svc:2379");
+        assertThat(addresses.expectedMembers()).hasSize(3).first().satisfies(member -> {
+            assertThat(member.getName()).isEqualTo("demo-0");
+            assertThat(member.getId()).isNull();
+            assertThat(member.getClientURL()).isEqualTo("http://demo-0.demo-peer.prod.svc:2379");
+            assertThat(member.getPeerURL()).isEqualTo("http://demo-0.demo-peer.prod.svc:2380");
+        });
+    }
+}
