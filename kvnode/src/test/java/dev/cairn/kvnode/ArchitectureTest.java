@@ -1,5 +1,6 @@
 package dev.cairn.kvnode;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -8,14 +9,32 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package map of docs/architecture.md, enforced: storage knows nothing of serving, the server nothing of the
- * wire adapters, and only the command line and the embedding know how it is all wired. (The Raft core's rule —
- * JDK only, no clocks, threads or randomness it was not given — joins when the core does.)
+ * The package map of docs/architecture.md, enforced: the Raft core is pure (JDK only; no I/O, clocks, threads or
+ * randomness it was not given), storage knows nothing of serving, the server nothing of the wire adapters, and
+ * only the command line and the embedding know how it is all wired.
  */
 class ArchitectureTest {
     private static final JavaClasses KVNODE = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("dev.cairn.kvnode");
+
+    @Test
+    void theRaftCoreUsesTheJdkAlone() {
+        classes().that().resideInAPackage("..kvnode.raft..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("..kvnode.raft..", "java.lang..",
+                        "java.util..", "java.io..")
+                .check(KVNODE);
+    }
+
+    @Test
+    void theRaftCoreHasNoClockThreadIoOrRandomnessOfItsOwn() {
+        noClasses().that().resideInAPackage("..kvnode.raft..")
+                .should().dependOnClassesThat().belongToAnyOf(System.class, Thread.class, java.time.Clock.class,
+                        java.util.concurrent.ThreadLocalRandom.class, java.io.File.class,
+                        java.io.FileInputStream.class, java.io.FileOutputStream.class)
+                .orShould().callConstructor(java.util.Random.class)
+                .check(KVNODE);
+    }
 
     @Test
     void storageDependsOnNothingThatServes() {

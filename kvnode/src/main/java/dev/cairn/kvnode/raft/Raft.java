@@ -961,6 +961,7 @@ final class Raft {
 
     @Override
     public String toString() {
-        return "raft[" + id + " " + state + " term=" + term + " vote=" + vote + " lead=" + lead + " " + log + "]";
+        return "raft[" + id + " " + state + " term=" + term + " vote=" + vote + " lead=" + lead + " " + log + " "
+                + tracker.config() + "]";
     }
 }

@@ -75,6 +75,12 @@ final class RaftSimulation {
     private final List<SimOperation> history = new ArrayList<>();
     private final Client[] clients = new Client[CLIENTS];
     private final RaftConfig template;
+    /** Faults scheduled for a later time: time -> actions. */
+    private final TreeMap<Long, List<Runnable>> scheduled = new TreeMap<>();
+    /** Churn: every new leader is deposed (crashed or isolated) soon after its election, leaving short-lived leaders
+     * with unreplicated entries behind — the ground on which commitment and leader-completeness bugs show. */
+    private final boolean churn;
+    private final Map<Long, Long> leaderTermSeen = new java.util.HashMap<>();
     private long now;
     private long steps;
     private long nextNodeId;
@@ -85,11 +91,15 @@ final class RaftSimulation {
         this.options = options;
         this.random = new Random(seed);
         this.network = new SimNetwork(random);
-        boolean lease = random.nextInt(4) == 0;
+        // Each seed picks its election settings (pre-vote, check-quorum) and read mode: they change which paths run.
+        boolean preVote = random.nextInt(3) != 0;
+        boolean checkQuorum = random.nextInt(3) != 0;
+        boolean lease = checkQuorum && random.nextInt(3) == 0;
         // Some runs send one entry per append (tiny messages): that is what lets an old-term entry reach a quorum
         // without the new leader's own entry, the setting of the Figure 8 bug.
-        long maxMessage = random.nextInt(4) == 0 ? 1 : 64 + random.nextInt(2048);
+        long maxMessage = random.nextInt(4) == 0 ? 0 : 64 + random.nextInt(2048);
         RaftConfig base = RaftConfig.defaults(1, new MemoryStorage(), random)
+                .withElection(preVote, checkQuorum)
                 .withLimits(maxMessage, 1 + random.nextInt(8), 1L << 20);
         this.template = lease ? base.withReadOnlyOption(ReadOnlyOption.LEASE_BASED) : base;
         for (int i = 0; i < CLIENTS; i++) {
@@ -99,13 +109,15 @@ final class RaftSimulation {
             addNode(id, MemoryStorage.bootstrap(idsUpTo(options.nodes())));
         }
         nextNodeId = options.nodes() + 1;
+        churn = options.faults() && random.nextInt(2) == 0;
         if (options.faults()) {
             network.dropRate = random.nextDouble() * 0.08;
             network.duplicateRate = random.nextDouble() * 0.05;
             network.straggleRate = random.nextDouble() * 0.05;
             network.maxDelay = 2 + random.nextInt(15);
         }
-        record("seed=" + seed + " nodes=" + options.nodes() + " reads=" + template.readOnlyOption() + " drop="
+        record("seed=" + seed + " nodes=" + options.nodes() + " churn=" + churn + " preVote=" + template.preVote()
+                + " checkQuorum=" + template.checkQuorum() + " reads=" + template.readOnlyOption() + " drop="
                 + String.format("%.3f", network.dropRate) + " maxMsg=" + template.maxSizePerMsg() + " inflight="
                 + template.maxInflightMsgs());
     }
@@ -149,6 +161,10 @@ final class RaftSimulation {
     // ---- the clock
 
     private void stepTime() {
+        List<Runnable> due = scheduled.remove(now);
+        if (due != null) {
+            due.forEach(Runnable::run);
+        }
         for (SimNode node : List.copyOf(nodes.values())) {
             if (node.isUp() && (now + node.id) % TICK_EVERY == 0) {
                 node.node.tick();
@@ -191,12 +207,9 @@ final class RaftSimulation {
             return;
         }
         invariants.checkLeader(node);
+        maybeDeposeNewLeader(node);
         for (Client client : clients) {
             client.checkRead(node);
-        }
-        if (node.removed && node.isUp()) {
-            record("n" + node.id + " applied its removal and stops");
-            node.crash();
         }
     }
 
@@ -230,6 +243,7 @@ final class RaftSimulation {
         public void sent(SimNode node, Message message) {
             record("t" + now + " " + message);
             network.send(now, message);
+            maybeCutOffCatchUp(node, message);
         }
     };
 
@@ -255,9 +269,22 @@ final class RaftSimulation {
                 network.isolate(Set.of(leader.id), all);
                 record("t" + now + " FAULT isolate leader " + leader.id);
             }
-        } else if (pick < 55) {
+        } else if (pick < 42) {
             network.heal();
             record("t" + now + " FAULT heal");
+        } else if (pick < 50) {
+            // A premature election timeout on a random node: elections at moments no timer would pick.
+            List<SimNode> up = nodes.values().stream().filter(SimNode::isUp).toList();
+            if (!up.isEmpty()) {
+                SimNode eager = up.get(random.nextInt(up.size()));
+                eager.node.campaign();
+                record("t" + now + " FAULT n" + eager.id + " campaigns now");
+                settle(eager);
+            }
+        } else if (pick < 55) {
+            long back = randomOf(all);
+            network.reconnect(back, all);
+            record("t" + now + " FAULT reconnect n" + back);
         } else if (pick < 67) {
             List<SimNode> up = nodes.values().stream().filter(SimNode::isUp).toList();
             if (!up.isEmpty()) {
@@ -276,6 +303,72 @@ final class RaftSimulation {
         } else if (options.membershipChanges()) {
             changeMembership();
         }
+    }
+
+    private void maybeDeposeNewLeader(SimNode node) {
+        Raft raft = node.node.raft();
+        if (!churn || raft.state != StateRole.LEADER || now >= options.duration() * 3 / 4) {
+            return;
+        }
+        Long seen = leaderTermSeen.put(node.id, raft.term);
+        if (seen != null && seen == raft.term) {
+            return;
+        }
+        long at = now + 5 + random.nextInt(60);
+        boolean crashIt = random.nextBoolean();
+        scheduled.computeIfAbsent(at, t -> new ArrayList<>()).add(() -> {
+            if (!node.isUp() || now >= options.duration() * 3 / 4) {
+                return;
+            }
+            if (crashIt) {
+                node.crash();
+                record("t" + now + " CHURN crash new leader n" + node.id);
+                scheduled.computeIfAbsent(now + 50 + random.nextInt(200), t -> new ArrayList<>()).add(() -> {
+                    if (!node.isUp() && !node.removed) {
+                        node.start(List.copyOf(options.coreBugs()));
+                        record("t" + now + " CHURN restart n" + node.id);
+                        settle(node);
+                    }
+                });
+            } else {
+                network.isolate(Set.of(node.id), upOrDownIds());
+                record("t" + now + " CHURN isolate new leader n" + node.id);
+            }
+        });
+    }
+
+    /**
+     * Churn's second trick, against the appends that decide commitment: a new leader is cut off before its first
+     * appends land (leaving its own-term entry on itself alone), and a leader catching a follower up with entries of
+     * earlier terms only is cut off right after (leaving an old-term entry on a quorum without the leader's own).
+     * Together they build the setting of Raft's Figure 8.
+     */
+    private void maybeCutOffCatchUp(SimNode node, Message message) {
+        if (!churn || message.type() != MessageType.APP || message.entries().isEmpty()
+                || now >= options.duration() * 3 / 4 || random.nextInt(2) != 0) {
+            return;
+        }
+        boolean onlyOlderTerms = message.entries().stream().allMatch(e -> e.term() < message.term());
+        boolean firstOfTerm = message.entries().stream().anyMatch(e -> e.term() == message.term()
+                && e.index() == firstIndexOfTerm(node, message.term()));
+        if (!onlyOlderTerms && !firstOfTerm) {
+            return;
+        }
+        long at = onlyOlderTerms ? now + 1 + random.nextInt(5) : now + 1;
+        scheduled.computeIfAbsent(at, t -> new ArrayList<>()).add(() -> {
+            network.isolate(Set.of(node.id), upOrDownIds());
+            record("t" + now + " CHURN isolate n" + node.id + (onlyOlderTerms ? " while it catches a follower up"
+                    : " before its first appends land"));
+        });
+    }
+
+    private static long firstIndexOfTerm(SimNode node, long term) {
+        Raft raft = node.node.raft();
+        long index = raft.log.lastIndex();
+        while (index > raft.log.firstIndex() && raft.log.termOrZero(index - 1) == term) {
+            index--;
+        }
+        return index;
     }
 
     private void changeMembership() {
@@ -315,10 +408,15 @@ final class RaftSimulation {
         settle(leader);
     }
 
+    /**
+     * Heals the network and restarts every node — removed ones too: a removed member's process may only go away
+     * once the remaining members know the removal committed (an operator's job), so until then it must be there
+     * to tell them.
+     */
     private void healEverything() {
         network.heal();
         for (SimNode node : nodes.values()) {
-            if (!node.isUp() && !node.removed) {
+            if (!node.isUp()) {
                 node.start(List.copyOf(options.coreBugs()));
                 settle(node);
             }
@@ -334,23 +432,24 @@ final class RaftSimulation {
         network.straggleRate = 0;
         long deadline = now + LIVENESS_BOUND;
         byte[] probe = new SimCommand(0, "liveness", "probe-" + seed).encode();
-        boolean proposed = false;
-        long committedBefore = invariants.highestApplied();
+        long nextAttempt = now;
         while (now < deadline && invariants.violations().isEmpty()) {
             now++;
             stepTime();
+            if (probeApplied(probe)) {
+                return;
+            }
+            // Like a client: propose to whoever leads now, and again after a while if it did not commit (the
+            // first leader found may be a stale one about to lose its term, taking the proposal with it).
             SimNode leader = currentLeader();
-            if (leader != null && !proposed) {
+            if (leader != null && now >= nextAttempt) {
+                nextAttempt = now + 20 * TICK_EVERY;
                 try {
                     leader.node.propose(probe);
-                    proposed = true;
                     settle(leader);
                 } catch (ProposalDroppedException e) {
-                    // try again next step
+                    record("t" + now + " liveness probe dropped by n" + leader.id + ": " + e.getMessage());
                 }
-            }
-            if (proposed && invariants.highestApplied() > committedBefore && probeApplied(probe)) {
-                return;
             }
         }
         if (invariants.violations().isEmpty()) {

@@ -95,6 +95,14 @@ final class SimNetwork {
         blocked.clear();
     }
 
+    /** Restores every link of one node, leaving other partitions in place. */
+    void reconnect(long node, Set<Long> all) {
+        for (long other : all) {
+            blocked.remove(key(node, other));
+            blocked.remove(key(other, node));
+        }
+    }
+
     boolean isPartitioned() {
         return !blocked.isEmpty();
     }

@@ -1,0 +1,61 @@
+package dev.cairn.kvnode.testing.linearizability;
+
+import java.util.List;
+
+/**
+ * The sequential specification a history is checked against: what a single copy of the object, applying one
+ * operation at a time, may answer.
+ *
+ * <p><b>States</b> must be immutable values with {@code equals} and {@code hashCode} (records are the natural fit):
+ * the search memoises (set of linearized operations, state) pairs and relies on two equal states behaving the same
+ * from then on.
+ *
+ * <p><b>Unknown outcomes.</b> {@link #step} is called with {@code output == null} for an operation whose outcome is
+ * unknown ({@link Operation#pending}). It must then accept any outcome: return the state the operation would lead to
+ * if it took effect. "It never took effect" needs no separate branch, because a pending operation may always be
+ * placed after every other one, where it changes nothing anyone observed.
+ *
+ * @param <S> the state of the object
+ * @param <I> operation inputs (requests)
+ * @param <O> operation outputs (responses)
+ */
+public interface Model<S, I, O> {
+    /** The state before any operation. */
+    S init();
+
+    /**
+     * The states the object may be in after applying {@code input} to {@code state} and answering {@code output}.
+     *
+     * @param output the recorded response, or {@code null} when the outcome is unknown (accept anything)
+     * @return no states when that output is impossible from this state; one state for a deterministic object; several
+     *         when the object may legitimately end up in any of them (each is searched)
+     */
+    List<S> step(S state, I input, O output);
+
+    /**
+     * Splits a history into independent sub-histories, each checked on its own with a fresh {@link #init} state. Only
+     * sound when operations of different parts never influence each other (P-compositionality, e.g. a register per
+     * key); the history is linearizable iff every part is. The default keeps the history whole.
+     */
+    default List<List<Operation<I, O>>> partition(List<Operation<I, O>> history) {
+        return List.of(history);
+    }
+
+    /**
+     * Whether the operation never changes the state. Read-only operations with an unknown outcome say nothing and
+     * only widen the search, so the checker drops them before searching.
+     */
+    default boolean isReadOnly(I input) {
+        return false;
+    }
+
+    /** One operation for an explanation, e.g. {@code get(x) -> "1"}; {@code output} is null when unknown. */
+    default String describeOperation(I input, O output) {
+        return input + " -> " + (output == null ? "unknown" : output);
+    }
+
+    /** One state for an explanation. */
+    default String describeState(S state) {
+        return String.valueOf(state);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.cairn.kvnode.testing.linearizability;
+
+import java.util.ArrayDeque;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The Wing &amp; Gong depth-first search for a linearization of one partition, with Lowe's just-in-time placement and
+ * memoisation (as in Porcupine).
+ *
+ * <p>Walking the time-ordered {@link EntryList}, every call entry met before the first return entry belongs to an
+ * operation that may come next: nothing still unplaced returned before it was called. The search tries them in order;
+ * one the model accepts (and whose resulting configuration is new) is lifted out of the list and the walk restarts at
+ * the head. Reaching a return entry means that operation had to be placed by now and could not be: undo the most
+ * recent placement and try the candidate after it. An empty list is a linearization; undoing past the first placement
+ * means there is none.
+ *
+ * <p>Candidates are tried in two passes: first the operations that returned, then those whose outcome is unknown.
+ * Both passes together try every candidate, so the verdict is the same; the order only matters for speed. A pending
+ * write stays a candidate from its call to the end of the history, and trying it first at every step sends the search
+ * down a dead branch each time (and through every subset of the pending writes when several are open at once).
+ * Tried last, it is placed only where the answered operations need it, or at the very end: where "never happened"
+ * puts it.
+ *
+ * <p>When the model allows several next states for one placement, the frame keeps them and the search tries the
+ * remaining ones, in order, before undoing the placement.
+ */
+final class PartitionSearch<S, I, O> {
+    /** How many loop turns pass between two looks at the clock. */
+    private static final int DEADLINE_CHECK_INTERVAL = 1024;
+
+    /** One placement on the stack: which call was lifted, the state before it, and the alternatives not yet tried. */
+    private static final class Placement<S> {
+        final int call;
+        final S stateBefore;
+        final List<S> nextStates;
+        int nextAlternative;
+
+        Placement(int call, S stateBefore, List<S> nextStates, int nextAlternative) {
+            this.call = call;
+            this.stateBefore = stateBefore;
+            this.nextStates = nextStates;
+            this.nextAlternative = nextAlternative;
+        }
+    }
+
+    static final boolean ONE_PASS = System.getProperty("lin.onepass") != null;
+    private final Model<S, I, O> model;
+    private final List<Operation<I, O>> operations;
+    private final Deadline deadline;
+    private final EntryList entries;
+    private final BitSet linearized;
+    private final VisitedConfigurations visited = new VisitedConfigurations();
+    private final Deque<Placement<S>> placements = new ArrayDeque<>();
+
+    private int[] longestPrefix;
+    private S stateAfterLongestPrefix;
+
+    PartitionSearch(Model<S, I, O> model, List<Operation<I, O>> operations, Deadline deadline) {
+        this.model = model;
+        this.operations = operations;
+        this.deadline = deadline;
+        this.entries = new EntryList(operations);
+        this.linearized = new BitSet(operations.size());
+    }
+
+    SearchOutcome<S> run() {
+        S state = model.init();
+        int entry = entries.first();
+        boolean pendingPass = false;
+        long turns = 0;
+        while (entries.first() != EntryList.NONE) {
+            if (turns++ % DEADLINE_CHECK_INTERVAL == 0 && deadline.hasPassed()) {
+                return SearchOutcome.timedOut();
+            }
+            if (EntryList.isCall(entry)) {
+                if (!ONE_PASS && isPending(entry) != pendingPass) {
+                    entry = entries.next(entry); // the other pass tries this one
+                    continue;
+                }
+                Operation<I, O> operation = operations.get(EntryList.operation(entry));
+                List<S> nextStates = model.step(state, operation.input(), operation.output());
+                linearized.set(EntryList.operation(entry));
+                int alternative = firstUnvisited(nextStates, 0);
+                if (alternative >= 0) {
+                    placements.push(new Placement<>(entry, state, nextStates, alternative + 1));
+                    state = nextStates.get(alternative);
+                    entries.lift(entry);
+                    entry = entries.first();
+                    pendingPass = false;
+                } else {
+                    linearized.clear(EntryList.operation(entry));
+                    entry = entries.next(entry);
+                }
+                continue;
+            }
+            if (!pendingPass && !ONE_PASS) {
+                // Every answered candidate failed here; now the ones whose outcome is unknown.
+                pendingPass = true;
+                entry = entries.first();
+                continue;
+            }
+            // A return entry: its operation should have been placed before anything later. Undo the last placement.
+            rememberIfLongest(state);
+            Placement<S> last = placements.peek();
+            if (last == null) {
+                return SearchOutcome.illegal(longestPrefix, stateAfterLongestPrefix);
+            }
+            int alternative = firstUnvisited(last.nextStates, last.nextAlternative);
+            if (alternative >= 0) {
+                // Same operation, same place, another state the model allowed: keep it lifted and go on from there.
+                last.nextAlternative = alternative + 1;
+                state = last.nextStates.get(alternative);
+                entry = entries.first();
+                pendingPass = false;
+            } else {
+                placements.pop();
+                state = last.stateBefore;
+                linearized.clear(EntryList.operation(last.call));
+                entries.unlift(last.call);
+                entry = entries.next(last.call);
+                pendingPass = isPending(last.call); // go on with the candidates after it, in the same pass
+            }
+        }
+        if (System.getProperty("lin.debug") != null) System.out.println("DEBUG turns=" + turns + " visited=" + visited.size() + " ops=" + operations.size() + " pending=" + operations.stream().filter(Operation::isPending).count());
+        return SearchOutcome.linearizable();
+    }
+
+    private boolean isPending(int entry) {
+        return operations.get(EntryList.operation(entry)).isPending();
+    }
+
+    /**
+     * The first of {@code states} from {@code from} on whose configuration (current linearized set, that state) is
+     * new, marking it visited; -1 if none. Expects {@link #linearized} to include the operation being placed.
+     */
+    private int firstUnvisited(List<S> states, int from) {
+        for (int index = from; index < states.size(); index++) {
+            if (visited.markVisited(linearized, states.get(index))) {
+                return index;
+            }
+        }
+        return -1;
+    }
+
+    /** Keeps the deepest dead end for the explanation; copied only when beaten, so a passing search never copies. */
+    private void rememberIfLongest(S state) {
+        if (longestPrefix != null && placements.size() <= longestPrefix.length) {
+            return;
+        }
+        int[] prefix = new int[placements.size()];
+        int position = prefix.length;
+        for (Placement<S> placement : placements) { // the deque iterates from the most recent placement
+            prefix[--position] = EntryList.operation(placement.call);
+        }
+        longestPrefix = prefix;
+        stateAfterLongestPrefix = state;
+    }
+}
