@@ -5,7 +5,7 @@ MVNW := ./mvnw -B -ntp
 # apt-get needs root; use sudo when we are not root and it is there.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo)
 
-.PHONY: demo test deps build clean
+.PHONY: demo test deps build clean bench-raft
 
 ## demo: start a kvnode, write and read a key with etcdctl, show what happened, stop cleanly.
 demo: deps
@@ -34,3 +34,9 @@ build:
 
 clean:
 	$(MVNW) -q clean
+
+## bench-raft: JMH benchmark of the Raft core alone (3 nodes in one thread); results go to docs/benchmarks.md.
+bench-raft:
+	$(MVNW) -q -pl kvnode -am test-compile -DskipTests
+	$(MVNW) -q -f kvnode/pom.xml exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
+		-Dexec.args="-cp %classpath org.openjdk.jmh.Main RaftCoreBenchmark -rf text -rff target/raft-core-bench.txt"

@@ -35,24 +35,33 @@ final class RaftSimulation {
         CONF_CHANGE_APPLIED_WHEN_PROPOSED
     }
 
+    /**
+     * @param leaderChurn always depose new leaders quickly, send one entry per append and elect without pre-vote:
+     *     a profile that lives in the windows where a leader has replicated only part of what it holds
+     */
     record Options(int nodes, long duration, Set<PlantedBug> coreBugs, Set<LoopBug> loopBugs, boolean faults,
-            boolean membershipChanges) {
+            boolean membershipChanges, boolean leaderChurn) {
         static Options standard(int nodes) {
             return new Options(nodes, 4_000, EnumSet.noneOf(PlantedBug.class), EnumSet.noneOf(LoopBug.class), true,
-                    true);
+                    true, false);
+        }
+
+        static Options leaderChurn(int nodes) {
+            return new Options(nodes, 4_000, EnumSet.noneOf(PlantedBug.class), EnumSet.noneOf(LoopBug.class), true,
+                    false, true);
         }
 
         Options withCoreBug(PlantedBug bug) {
-            return new Options(nodes, duration, EnumSet.of(bug), loopBugs, faults, membershipChanges);
+            return new Options(nodes, duration, EnumSet.of(bug), loopBugs, faults, membershipChanges, leaderChurn);
         }
 
         Options withLoopBug(LoopBug bug) {
-            return new Options(nodes, duration, coreBugs, EnumSet.of(bug), faults, membershipChanges);
+            return new Options(nodes, duration, coreBugs, EnumSet.of(bug), faults, membershipChanges, leaderChurn);
         }
     }
 
-    record Result(long seed, List<String> violations, List<String> trace, List<SimOperation> history, long steps,
-            long commits) {
+    record Result(long seed, String setup, List<String> violations, List<String> trace, List<SimOperation> history,
+            long steps, long commits) {
         boolean safe() {
             return violations.isEmpty();
         }
@@ -62,7 +71,9 @@ final class RaftSimulation {
     private static final int CLIENTS = 3;
     private static final long CLIENT_TIMEOUT = 600;
     private static final long LIVENESS_BOUND = 3_000;
-    private static final int TRACE_LENGTH = 300;
+    private static final int TRACE_LENGTH = Integer.getInteger("sim.trace", 300);
+    /** -Dsim.verbose=true also traces every applied entry (for replaying one seed). */
+    private static final boolean VERBOSE = Boolean.getBoolean("sim.verbose");
     private static final List<String> KEYS = List.of("a", "b", "c");
 
     private final long seed;
@@ -80,6 +91,7 @@ final class RaftSimulation {
     /** Churn: every new leader is deposed (crashed or isolated) soon after its election, leaving short-lived leaders
      * with unreplicated entries behind — the ground on which commitment and leader-completeness bugs show. */
     private final boolean churn;
+    private final String setup;
     private final Map<Long, Long> leaderTermSeen = new java.util.HashMap<>();
     private long now;
     private long steps;
@@ -92,12 +104,12 @@ final class RaftSimulation {
         this.random = new Random(seed);
         this.network = new SimNetwork(random);
         // Each seed picks its election settings (pre-vote, check-quorum) and read mode: they change which paths run.
-        boolean preVote = random.nextInt(3) != 0;
+        boolean preVote = !options.leaderChurn() && random.nextInt(3) != 0;
         boolean checkQuorum = random.nextInt(3) != 0;
         boolean lease = checkQuorum && random.nextInt(3) == 0;
         // Some runs send one entry per append (tiny messages): that is what lets an old-term entry reach a quorum
         // without the new leader's own entry, the setting of the Figure 8 bug.
-        long maxMessage = random.nextInt(4) == 0 ? 0 : 64 + random.nextInt(2048);
+        long maxMessage = options.leaderChurn() || random.nextInt(4) == 0 ? 0 : 64 + random.nextInt(2048);
         RaftConfig base = RaftConfig.defaults(1, new MemoryStorage(), random)
                 .withElection(preVote, checkQuorum)
                 .withLimits(maxMessage, 1 + random.nextInt(8), 1L << 20);
@@ -109,17 +121,18 @@ final class RaftSimulation {
             addNode(id, MemoryStorage.bootstrap(idsUpTo(options.nodes())));
         }
         nextNodeId = options.nodes() + 1;
-        churn = options.faults() && random.nextInt(2) == 0;
+        churn = options.faults() && (options.leaderChurn() || random.nextInt(2) == 0);
         if (options.faults()) {
             network.dropRate = random.nextDouble() * 0.08;
             network.duplicateRate = random.nextDouble() * 0.05;
             network.straggleRate = random.nextDouble() * 0.05;
             network.maxDelay = 2 + random.nextInt(15);
         }
-        record("seed=" + seed + " nodes=" + options.nodes() + " churn=" + churn + " preVote=" + template.preVote()
+        setup = ("seed=" + seed + " nodes=" + options.nodes() + " churn=" + churn + " preVote=" + template.preVote()
                 + " checkQuorum=" + template.checkQuorum() + " reads=" + template.readOnlyOption() + " drop="
                 + String.format("%.3f", network.dropRate) + " maxMsg=" + template.maxSizePerMsg() + " inflight="
                 + template.maxInflightMsgs());
+        record(setup);
     }
 
     Result run() {
@@ -135,8 +148,8 @@ final class RaftSimulation {
         for (Client client : clients) {
             client.abandon();
         }
-        return new Result(seed, List.copyOf(invariants.violations()), List.copyOf(trace), List.copyOf(history),
-                steps, invariants.highestApplied());
+        return new Result(seed, setup, List.copyOf(invariants.violations()), List.copyOf(trace),
+                List.copyOf(history), steps, invariants.highestApplied());
     }
 
     private void simulate() {
@@ -222,6 +235,10 @@ final class RaftSimulation {
         @Override
         public void applied(SimNode node, Entry entry) {
             invariants.checkApplied(node, entry);
+            if (VERBOSE) {
+                record("t" + now + " n" + node.id + " applied " + entry + (entry.type() == EntryType.NORMAL
+                        && entry.data().length > 0 ? " " + SimCommand.decode(entry.data()) : ""));
+            }
             if (entry.type() == EntryType.NORMAL && entry.data().length > 0) {
                 SimCommand command = SimCommand.decode(entry.data());
                 for (Client client : clients) {
@@ -519,6 +536,8 @@ final class RaftSimulation {
                 busy = false;
                 return;
             }
+            record("t" + now + " client " + number + " " + (isPut ? "put " + key + "=" + value : "get " + key)
+                    + " on n" + target.id);
             settle(target);
         }
 
@@ -536,6 +555,8 @@ final class RaftSimulation {
 
         void checkRead(SimNode node) {
             if (busy && !isPut && node == target && readIndex >= 0 && node.appliedIndex >= readIndex) {
+                record("t" + now + " client " + number + " read " + key + "=" + node.kv.get(key) + " on n" + node.id
+                        + " at read index " + readIndex + " (applied " + node.appliedIndex + ")");
                 finish(now, node.kv.get(key));
             }
         }

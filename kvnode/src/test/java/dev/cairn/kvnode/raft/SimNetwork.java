@@ -44,7 +44,9 @@ final class SimNetwork {
             return;
         }
         enqueue(now, message);
-        if (!snapshot && random.nextDouble() < duplicateRate) {
+        // Raft's own messages are safe to deliver twice; a forwarded proposal is not — the command would be appended
+        // twice. A real transport (a TCP stream) never delivers one message twice, so proposals are not duplicated.
+        if (!snapshot && message.type() != MessageType.PROP && random.nextDouble() < duplicateRate) {
             enqueue(now, message);
         }
     }

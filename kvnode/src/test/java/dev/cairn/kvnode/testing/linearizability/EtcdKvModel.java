@@ -20,7 +20,9 @@ import java.util.TreeMap;
  *       has mod revision 0, as in etcd, so {@code r = 0} means "create if absent".</li>
  * </ul>
  *
- * <p>A response revision must be exactly what the model predicts, which makes the search nearly deterministic. The
+ * <p>A response revision must be exactly what the model predicts, which makes the search nearly deterministic, and the
+ * model declares its revision to the search ({@link #revision}, {@link #maxRevisionBefore}) so that writes of unknown
+ * outcome placed too early are cut off at once. The
  * revision is shared by all keys, so this model is <em>not</em> partitioned: use it over a small key set, as etcd's
  * own robustness tests do.
  *
@@ -161,6 +163,23 @@ public final class EtcdKvModel implements Model<EtcdKvModel.Store, EtcdKvModel.R
             throw new IllegalArgumentException(request + " answers a " + kind.getSimpleName() + ", not " + reply);
         }
         return kind.cast(reply);
+    }
+
+    @Override
+    public long revision(Store store) {
+        return store.revision();
+    }
+
+    /**
+     * A reply names the revision after the operation; one that made a new revision was applied at the revision just
+     * before. This lets the search drop a write of unknown outcome placed too early as soon as the revisions tell.
+     */
+    @Override
+    public long maxRevisionBefore(Request request, Reply reply) {
+        boolean wrote = reply instanceof PutReply
+                || reply instanceof DeleteReply delete && delete.deleted() > 0
+                || reply instanceof TxnReply txn && txn.succeeded();
+        return wrote ? reply.revision() - 1 : reply.revision();
     }
 
     @Override

@@ -49,6 +49,27 @@ public interface Model<S, I, O> {
         return false;
     }
 
+    /**
+     * Optional, for objects with a counter that no step ever lowers and that answers report, like etcd's revision: the
+     * counter in {@code state}. Together with {@link #maxRevisionBefore} it lets the search abandon at once a branch
+     * whose counter has run past what an operation still to be placed reported; without it, writes of unknown outcome
+     * placed too early are only found out several steps later, and each of them multiplies the dead branches. The
+     * default, {@link Long#MIN_VALUE}, means "no counter" and prunes nothing.
+     */
+    default long revision(S state) {
+        return Long.MIN_VALUE;
+    }
+
+    /**
+     * Optional, with {@link #revision}: for an answered operation, the highest revision a state may have for
+     * {@link #step} to accept this operation from it. The model promises to reject it from any state with a higher
+     * revision; since revisions never decrease, a branch whose state has passed this bound for any operation not yet
+     * placed cannot succeed. Called only with a non-null output. The default, {@link Long#MAX_VALUE}, bounds nothing.
+     */
+    default long maxRevisionBefore(I input, O output) {
+        return Long.MAX_VALUE;
+    }
+
     /** One operation for an explanation, e.g. {@code get(x) -> "1"}; {@code output} is null when unknown. */
     default String describeOperation(I input, O output) {
         return input + " -> " + (output == null ? "unknown" : output);

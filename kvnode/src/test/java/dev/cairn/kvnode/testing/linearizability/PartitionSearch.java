@@ -16,12 +16,8 @@ import java.util.List;
  * recent placement and try the candidate after it. An empty list is a linearization; undoing past the first placement
  * means there is none.
  *
- * <p>Candidates are tried in two passes: first the operations that returned, then those whose outcome is unknown.
- * Both passes together try every candidate, so the verdict is the same; the order only matters for speed. A pending
- * write stays a candidate from its call to the end of the history, and trying it first at every step sends the search
- * down a dead branch each time (and through every subset of the pending writes when several are open at once).
- * Tried last, it is placed only where the answered operations need it, or at the very end: where "never happened"
- * puts it.
+ * <p>Models with a revision ({@link Model#revision}) get one more cut: a state whose revision is past what some
+ * unplaced operation reported is never entered.
  *
  * <p>When the model allows several next states for one placement, the frame keeps them and the search tries the
  * remaining ones, in order, before undoing the placement.
@@ -45,13 +41,13 @@ final class PartitionSearch<S, I, O> {
         }
     }
 
-    static final boolean ONE_PASS = System.getProperty("lin.onepass") != null;
     private final Model<S, I, O> model;
     private final List<Operation<I, O>> operations;
     private final Deadline deadline;
     private final EntryList entries;
     private final BitSet linearized;
     private final VisitedConfigurations visited = new VisitedConfigurations();
+    private final UnplacedRevisionBound revisionBound;
     private final Deque<Placement<S>> placements = new ArrayDeque<>();
 
     private int[] longestPrefix;
@@ -63,42 +59,33 @@ final class PartitionSearch<S, I, O> {
         this.deadline = deadline;
         this.entries = new EntryList(operations);
         this.linearized = new BitSet(operations.size());
+        this.revisionBound = new UnplacedRevisionBound(model, operations);
     }
 
     SearchOutcome<S> run() {
         S state = model.init();
         int entry = entries.first();
-        boolean pendingPass = false;
         long turns = 0;
         while (entries.first() != EntryList.NONE) {
             if (turns++ % DEADLINE_CHECK_INTERVAL == 0 && deadline.hasPassed()) {
                 return SearchOutcome.timedOut();
             }
             if (EntryList.isCall(entry)) {
-                if (!ONE_PASS && isPending(entry) != pendingPass) {
-                    entry = entries.next(entry); // the other pass tries this one
-                    continue;
-                }
                 Operation<I, O> operation = operations.get(EntryList.operation(entry));
                 List<S> nextStates = model.step(state, operation.input(), operation.output());
                 linearized.set(EntryList.operation(entry));
+                revisionBound.placed(EntryList.operation(entry));
                 int alternative = firstUnvisited(nextStates, 0);
                 if (alternative >= 0) {
                     placements.push(new Placement<>(entry, state, nextStates, alternative + 1));
                     state = nextStates.get(alternative);
                     entries.lift(entry);
                     entry = entries.first();
-                    pendingPass = false;
                 } else {
                     linearized.clear(EntryList.operation(entry));
+                    revisionBound.unplaced(EntryList.operation(entry));
                     entry = entries.next(entry);
                 }
-                continue;
-            }
-            if (!pendingPass && !ONE_PASS) {
-                // Every answered candidate failed here; now the ones whose outcome is unknown.
-                pendingPass = true;
-                entry = entries.first();
                 continue;
             }
             // A return entry: its operation should have been placed before anything later. Undo the last placement.
@@ -113,31 +100,28 @@ final class PartitionSearch<S, I, O> {
                 last.nextAlternative = alternative + 1;
                 state = last.nextStates.get(alternative);
                 entry = entries.first();
-                pendingPass = false;
             } else {
                 placements.pop();
                 state = last.stateBefore;
                 linearized.clear(EntryList.operation(last.call));
+                revisionBound.unplaced(EntryList.operation(last.call));
                 entries.unlift(last.call);
                 entry = entries.next(last.call);
-                pendingPass = isPending(last.call); // go on with the candidates after it, in the same pass
             }
         }
         if (System.getProperty("lin.debug") != null) System.out.println("DEBUG turns=" + turns + " visited=" + visited.size() + " ops=" + operations.size() + " pending=" + operations.stream().filter(Operation::isPending).count());
         return SearchOutcome.linearizable();
     }
 
-    private boolean isPending(int entry) {
-        return operations.get(EntryList.operation(entry)).isPending();
-    }
-
     /**
-     * The first of {@code states} from {@code from} on whose configuration (current linearized set, that state) is
-     * new, marking it visited; -1 if none. Expects {@link #linearized} to include the operation being placed.
+     * The first of {@code states} from {@code from} on that leaves every unplaced operation placeable as far as
+     * revisions go and whose configuration (current linearized set, that state) is new, marking it visited; -1 if
+     * none. Expects the operation being placed to be counted as placed already.
      */
     private int firstUnvisited(List<S> states, int from) {
+        long bound = revisionBound.current();
         for (int index = from; index < states.size(); index++) {
-            if (visited.markVisited(linearized, states.get(index))) {
+            if (model.revision(states.get(index)) <= bound && visited.markVisited(linearized, states.get(index))) {
                 return index;
             }
         }
