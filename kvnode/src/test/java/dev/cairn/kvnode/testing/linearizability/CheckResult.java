@@ -7,7 +7,8 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>{@link Verdict#OK}: every partition has a linearization.</li>
- *   <li>{@link Verdict#ILLEGAL}: some partition has none; {@link #counterexample()} says which, and what got stuck.</li>
+ *   <li>{@link Verdict#ILLEGAL}: some partition has none; {@link #counterexample()} says which, and what got
+ *       stuck.</li>
  *   <li>{@link Verdict#UNKNOWN}: the timeout passed before the search could decide. Not a pass.</li>
  * </ul>
  */

@@ -11,7 +11,9 @@ import java.util.List;
  * @param partition        the operations of the failed partition (pending reads already dropped)
  * @param longestPrefix    the longest linearization of some of them the search found, in linearization order
  * @param stateAfterPrefix the model state after that prefix, described by {@link Model#describeState}
- * @param unplaceable      operations that could come next in real time but that the model rejects from that state
+ * @param unplaceable      operations that could come next in real time but cannot follow the prefix: the model
+ *                         rejects them from that state, or they would move the revision past what an operation
+ *                         still to be placed reported
  */
 public record Counterexample<I, O>(int partitionIndex, int partitionCount, List<Operation<I, O>> partition,
         List<Operation<I, O>> longestPrefix, String stateAfterPrefix, List<Operation<I, O>> unplaceable) {

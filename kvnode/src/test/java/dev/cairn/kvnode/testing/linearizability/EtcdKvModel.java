@@ -1,9 +1,12 @@
 package dev.cairn.kvnode.testing.linearizability;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -27,7 +30,8 @@ import java.util.TreeMap;
  * own robustness tests do.
  *
  * <p>Unknown outcomes: a pending put, delete or transaction is applied when placed (placing it last is the same as
- * "never happened"); a pending get is read-only and dropped by the checker.
+ * "never happened"); a pending get is read-only and dropped by the checker. When every write puts a different value,
+ * {@link #simplify} settles the pending writes some get saw: record histories with unique values.
  */
 public final class EtcdKvModel implements Model<EtcdKvModel.Store, EtcdKvModel.Request, EtcdKvModel.Reply> {
 
@@ -163,6 +167,49 @@ public final class EtcdKvModel implements Model<EtcdKvModel.Store, EtcdKvModel.R
             throw new IllegalArgumentException(request + " answers a " + kind.getSimpleName() + ", not " + reply);
         }
         return kind.cast(reply);
+    }
+
+    /**
+     * When no value is written twice (generated and recorded histories arrange that on purpose), a put or transaction
+     * of unknown outcome whose value a completed get returned certainly took effect, at the mod revision that get
+     * reported, before the earliest such get returned: it becomes an answered one returning then. Unseen ones stay
+     * pending, since their revision may still show. With a value written twice nothing is changed.
+     */
+    @Override
+    public List<Operation<Request, Reply>> simplify(List<Operation<Request, Reply>> partition) {
+        Set<String> written = new HashSet<>();
+        Map<String, Operation<Request, Reply>> firstSeenBy = new HashMap<>();
+        for (Operation<Request, Reply> operation : partition) {
+            String value = writtenValue(operation.input());
+            if (value != null && !written.add(value)) {
+                return partition;
+            }
+            if (operation.output() instanceof GetReply get && get.found().isPresent()) {
+                firstSeenBy.merge(get.found().get().value(), operation,
+                        (one, other) -> one.returnTime() <= other.returnTime() ? one : other);
+            }
+        }
+        List<Operation<Request, Reply>> simplified = new ArrayList<>(partition.size());
+        for (Operation<Request, Reply> operation : partition) {
+            String value = operation.isPending() ? writtenValue(operation.input()) : null;
+            Operation<Request, Reply> seenBy = value == null ? null : firstSeenBy.get(value);
+            if (seenBy == null || seenBy.returnTime() < operation.callTime()) {
+                simplified.add(operation);
+                continue;
+            }
+            long revision = ((GetReply) seenBy.output()).found().orElseThrow().modRevision();
+            Reply reply = operation.input() instanceof Put ? new PutReply(revision) : new TxnReply(true, revision);
+            simplified.add(new Operation<>(operation.clientId(), operation.input(), operation.callTime(), reply,
+                    seenBy.returnTime()));
+        }
+        return simplified;
+    }
+
+    private static String writtenValue(Request request) {
+        if (request instanceof Put put) {
+            return put.value();
+        }
+        return request instanceof PutIfModRevision txn ? txn.value() : null;
     }
 
     @Override

@@ -114,6 +114,30 @@ class EtcdKvModelTest {
     }
 
     @Test
+    void simplifySettlesAPendingWriteAGetSawAtTheRevisionItSaw() {
+        Operation<Request, Reply> lostPut = Operation.pending(0, new Put("x", "a"), 0);
+        Operation<Request, Reply> lostTxn = Operation.pending(1, new PutIfModRevision("y", 0, "b"), 0);
+        Operation<Request, Reply> unseen = Operation.pending(2, new Put("z", "c"), 0);
+        Operation<Request, Reply> sawA = op(3, new Get("x"), 10, found("a", 3, 4), 20);
+        Operation<Request, Reply> sawB = op(3, new Get("y"), 30, found("b", 2, 4), 40);
+
+        assertThat(model.simplify(List.of(lostPut, lostTxn, unseen, sawA, sawB))).containsExactly(
+                op(0, new Put("x", "a"), 0, new PutReply(3), 20),
+                op(1, new PutIfModRevision("y", 0, "b"), 0, new TxnReply(true, 2), 40),
+                unseen, sawA, sawB);
+    }
+
+    @Test
+    void simplifyChangesNothingWhenAValueIsWrittenTwice() {
+        List<Operation<Request, Reply>> history = List.of(
+                Operation.pending(0, new Put("x", "a"), 0),
+                op(1, new Put("y", "a"), 0, new PutReply(2), 5),
+                op(3, new Get("x"), 10, found("a", 3, 3), 20));
+
+        assertThat(model.simplify(history)).isEqualTo(history);
+    }
+
+    @Test
     void isOnePartitionBecauseTheRevisionIsShared() {
         List<Operation<Request, Reply>> history = List.of(
                 new Operation<>(0, new Put("x", "a"), 0, new PutReply(2), 1),
@@ -169,8 +193,13 @@ class EtcdKvModelTest {
                 op(1, new Get("x"), 40, found("a", 2, 2), 50));
 
         assertThat(result.verdict()).isEqualTo(Verdict.ILLEGAL);
-        assertThat(result.explain()).contains("client 1 [40, 50] get(x) -> \"a\" mod 2, rev 2")
-                .contains("rev 3 {x=\"b\"");
+        // The get's revision 2 holds the search at revision 2, where put(x, "b") cannot follow: the explanation
+        // names both.
+        assertThat(result.counterexample().orElseThrow().unplaceable()).extracting(Operation::input)
+                .containsExactly(new Put("x", "b"));
+        assertThat(result.explain()).contains("client 0 [20, 30] put(x, \"b\") -> rev 3")
+                .contains("must still be placed")
+                .contains("client 1 [40, 50] get(x) -> \"a\" mod 2, rev 2");
     }
 
     @Test

@@ -21,7 +21,8 @@ final class Explanation {
                 + partitionCount + " (" + operations + " operations); no verdict";
     }
 
-    static <S, I, O> String illegal(Model<S, I, O> model, Counterexample<I, O> counterexample) {
+    static <S, I, O> String illegal(Model<S, I, O> model, Counterexample<I, O> counterexample,
+            List<StuckPoint.Blocked<I, O>> blocked) {
         StringBuilder text = new StringBuilder();
         List<Operation<I, O>> prefix = counterexample.longestPrefix();
         int size = counterexample.partition().size();
@@ -39,12 +40,13 @@ final class Explanation {
                     .append('\n');
         }
         text.append("State after that prefix: ").append(counterexample.stateAfterPrefix()).append('\n');
-        if (counterexample.unplaceable().isEmpty()) {
+        if (blocked.isEmpty()) {
             text.append("No single operation is rejected there; every order of the concurrent ones fails later.\n");
         } else {
-            text.append("Could come next in real time, but the model rejects them from that state:\n");
-            for (Operation<I, O> operation : counterexample.unplaceable()) {
-                text.append("         ").append(describe(model, operation)).append('\n');
+            text.append("Could come next in real time, but cannot follow that prefix:\n");
+            for (StuckPoint.Blocked<I, O> entry : blocked) {
+                text.append("         ").append(describe(model, entry.operation())).append("\n             because ")
+                        .append(entry.reason()).append('\n');
             }
         }
         return text.toString();

@@ -23,7 +23,8 @@ import java.util.List;
  *       concurrent with everything after its call, so many of them make the search slower.</li>
  *   <li><b>Partitions.</b> The history is split by {@link Model#partition}; each part is searched on its own from a
  *       fresh initial state, and the history is linearizable iff every part is. The first part found illegal is
- *       reported.</li>
+ *       reported. Each part is first given to {@link Model#simplify}, which may resolve operations of unknown
+ *       outcome from what the model knows (the counterexample shows the part as simplified).</li>
  *   <li><b>Timeout.</b> Shared by all partitions. When it passes the verdict is UNKNOWN — the search was cut short,
  *       which is neither a pass nor a failure.</li>
  * </ul>
@@ -42,7 +43,7 @@ public final class LinearizabilityChecker {
         List<Operation<I, O>> informative = withoutPendingReads(model, history);
         List<List<Operation<I, O>>> partitions = model.partition(informative);
         for (int index = 0; index < partitions.size(); index++) {
-            List<Operation<I, O>> partition = List.copyOf(partitions.get(index));
+            List<Operation<I, O>> partition = List.copyOf(model.simplify(partitions.get(index)));
             SearchOutcome<S> outcome = new PartitionSearch<>(model, partition, deadline).run();
             switch (outcome.verdict()) {
                 case OK:
@@ -51,9 +52,11 @@ public final class LinearizabilityChecker {
                     return CheckResult.unknown(
                             Explanation.unknown(timeout, index, partitions.size(), partition.size()));
                 case ILLEGAL:
+                    List<StuckPoint.Blocked<I, O>> blocked = StuckPoint.blocked(model, partition,
+                            outcome.longestPrefix(), outcome.stateAfterPrefix());
                     Counterexample<I, O> counterexample = counterexample(model, index, partitions.size(),
-                            partition, outcome);
-                    return CheckResult.illegal(counterexample, Explanation.illegal(model, counterexample));
+                            partition, outcome, blocked);
+                    return CheckResult.illegal(counterexample, Explanation.illegal(model, counterexample, blocked));
                 default:
                     throw new AssertionError(outcome.verdict());
             }
@@ -74,13 +77,13 @@ public final class LinearizabilityChecker {
     }
 
     private static <S, I, O> Counterexample<I, O> counterexample(Model<S, I, O> model, int index, int count,
-            List<Operation<I, O>> partition, SearchOutcome<S> outcome) {
+            List<Operation<I, O>> partition, SearchOutcome<S> outcome, List<StuckPoint.Blocked<I, O>> blocked) {
         List<Operation<I, O>> prefix = new ArrayList<>(outcome.longestPrefix().length);
         for (int operation : outcome.longestPrefix()) {
             prefix.add(partition.get(operation));
         }
-        List<Operation<I, O>> unplaceable = StuckPoint.unplaceable(model, partition, outcome.longestPrefix(),
-                outcome.stateAfterPrefix());
+        List<Operation<I, O>> unplaceable = new ArrayList<>(blocked.size());
+        blocked.forEach(entry -> unplaceable.add(entry.operation()));
         return new Counterexample<>(index, count, partition, prefix,
                 model.describeState(outcome.stateAfterPrefix()), unplaceable);
     }

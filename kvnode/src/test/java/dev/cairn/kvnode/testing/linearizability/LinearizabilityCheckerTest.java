@@ -224,17 +224,33 @@ class LinearizabilityCheckerTest {
         assertThat(result.explain()).contains("UNKNOWN");
     }
 
+    /** A sum: "add n" (outcome unknown here) and "read" answering the sum; no shortcut applies to it. */
+    private static final class SumModel implements Model<Long, Long, Long> {
+        @Override
+        public Long init() {
+            return 0L;
+        }
+
+        @Override
+        public List<Long> step(Long sum, Long add, Long output) {
+            if (add != 0) {
+                return List.of(sum + add);
+            }
+            return output == null || output.equals(sum) ? List.of(sum) : List.of();
+        }
+    }
+
     @Test
     void aSearchThatCannotFinishInTimeGivesNoVerdict() {
-        // Thirty writes whose outcome is unknown are concurrent with everything after them; the read of a value
-        // nobody wrote fails after each of the 2^30 subsets of them, so the search cannot end before the deadline.
-        List<Operation<Command, Response>> history = new ArrayList<>();
+        // Thirty additions of unknown outcome, every subset with a different sum, and a read of a sum none of them
+        // makes: the search has to try all 2^30 subsets before the read, so it cannot end before the deadline.
+        List<Operation<Long, Long>> history = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            history.add(timedOut(i, put("x", "v" + i), i));
+            history.add(Operation.pending(i, 1L << i, i));
         }
-        history.add(op(99, get("x"), 100, read("ghost"), 110));
+        history.add(new Operation<>(99, 0L, 100, -1L, 110));
 
-        CheckResult<Command, Response> result = LinearizabilityChecker.check(REGISTER, history,
+        CheckResult<Long, Long> result = LinearizabilityChecker.check(new SumModel(), history,
                 Duration.ofMillis(100));
 
         assertThat(result.verdict()).isEqualTo(Verdict.UNKNOWN);

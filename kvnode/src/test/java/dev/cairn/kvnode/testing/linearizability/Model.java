@@ -11,9 +11,10 @@ import java.util.List;
  * from then on.
  *
  * <p><b>Unknown outcomes.</b> {@link #step} is called with {@code output == null} for an operation whose outcome is
- * unknown ({@link Operation#pending}). It must then accept any outcome: return the state the operation would lead to
- * if it took effect. "It never took effect" needs no separate branch, because a pending operation may always be
- * placed after every other one, where it changes nothing anyone observed.
+ * unknown ({@link Operation#pending}). It must then accept any outcome, from any state: return the state the
+ * operation would lead to if it took effect (never an empty list; the search relies on it and fails loudly if not).
+ * "It never took effect" needs no separate branch, because a pending operation may always be placed after every
+ * other one, where it changes nothing anyone observed.
  *
  * @param <S> the state of the object
  * @param <I> operation inputs (requests)
@@ -39,6 +40,16 @@ public interface Model<S, I, O> {
      */
     default List<List<Operation<I, O>>> partition(List<Operation<I, O>> history) {
         return List.of(history);
+    }
+
+    /**
+     * Rewrites one partition, before it is searched, into one with the same verdict that is cheaper to search; the
+     * default changes nothing. Meant for what the model knows about its own outcomes: e.g. when every write puts a
+     * different value, a write of unknown outcome that a read saw certainly took effect before that read returned.
+     * A counterexample shows the partition as rewritten.
+     */
+    default List<Operation<I, O>> simplify(List<Operation<I, O>> partition) {
+        return partition;
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.cairn.kvnode.testing.linearizability;
 
 import java.util.ArrayDeque;
-import java.util.BitSet;
 import java.util.Deque;
 import java.util.List;
 
@@ -13,11 +12,13 @@ import java.util.List;
  * operation that may come next: nothing still unplaced returned before it was called. The search tries them in order;
  * one the model accepts (and whose resulting configuration is new) is lifted out of the list and the walk restarts at
  * the head. Reaching a return entry means that operation had to be placed by now and could not be: undo the most
- * recent placement and try the candidate after it. An empty list is a linearization; undoing past the first placement
- * means there is none.
+ * recent placement and try the candidate after it. Once every answered operation is placed the search has won: the
+ * pending ones still unplaced can all go last, where the model accepts them whatever the state (see {@link Model}).
+ * Undoing past the first placement means there is no linearization.
  *
- * <p>Models with a revision ({@link Model#revision}) get one more cut: a state whose revision is past what some
- * unplaced operation reported is never entered.
+ * <p>The memo ({@link VisitedConfigurations}) also skips a configuration that differs from one seen before only by
+ * more placed operations of unknown outcome. Models with a revision ({@link Model#revision}) get one more cut: a
+ * state whose revision is past what some unplaced operation reported is never entered.
  *
  * <p>When the model allows several next states for one placement, the frame keeps them and the search tries the
  * remaining ones, in order, before undoing the placement.
@@ -45,11 +46,12 @@ final class PartitionSearch<S, I, O> {
     private final List<Operation<I, O>> operations;
     private final Deadline deadline;
     private final EntryList entries;
-    private final BitSet linearized;
-    private final VisitedConfigurations visited = new VisitedConfigurations();
+    private final VisitedConfigurations visited;
     private final UnplacedRevisionBound revisionBound;
     private final Deque<Placement<S>> placements = new ArrayDeque<>();
 
+    /** Answered operations not placed yet; pending ones left over at the end go last, where anything may. */
+    private int answeredLeft;
     private int[] longestPrefix;
     private S stateAfterLongestPrefix;
 
@@ -58,23 +60,28 @@ final class PartitionSearch<S, I, O> {
         this.operations = operations;
         this.deadline = deadline;
         this.entries = new EntryList(operations);
-        this.linearized = new BitSet(operations.size());
+        this.visited = new VisitedConfigurations(operations);
         this.revisionBound = new UnplacedRevisionBound(model, operations);
+        this.answeredLeft = (int) operations.stream().filter(operation -> !operation.isPending()).count();
     }
 
     SearchOutcome<S> run() {
         S state = model.init();
         int entry = entries.first();
         long turns = 0;
-        while (entries.first() != EntryList.NONE) {
+        while (answeredLeft > 0) {
             if (turns++ % DEADLINE_CHECK_INTERVAL == 0 && deadline.hasPassed()) {
                 return SearchOutcome.timedOut();
             }
             if (EntryList.isCall(entry)) {
                 Operation<I, O> operation = operations.get(EntryList.operation(entry));
                 List<S> nextStates = model.step(state, operation.input(), operation.output());
-                linearized.set(EntryList.operation(entry));
-                revisionBound.placed(EntryList.operation(entry));
+                if (nextStates.isEmpty() && operation.isPending()) {
+                    throw new IllegalStateException("the model rejected an operation of unknown outcome, "
+                            + model.describeOperation(operation.input(), null) + ", from state "
+                            + model.describeState(state) + "; it must accept any outcome");
+                }
+                markPlaced(EntryList.operation(entry));
                 int alternative = firstUnvisited(nextStates, 0);
                 if (alternative >= 0) {
                     placements.push(new Placement<>(entry, state, nextStates, alternative + 1));
@@ -82,8 +89,7 @@ final class PartitionSearch<S, I, O> {
                     entries.lift(entry);
                     entry = entries.first();
                 } else {
-                    linearized.clear(EntryList.operation(entry));
-                    revisionBound.unplaced(EntryList.operation(entry));
+                    markUnplaced(EntryList.operation(entry));
                     entry = entries.next(entry);
                 }
                 continue;
@@ -103,13 +109,11 @@ final class PartitionSearch<S, I, O> {
             } else {
                 placements.pop();
                 state = last.stateBefore;
-                linearized.clear(EntryList.operation(last.call));
-                revisionBound.unplaced(EntryList.operation(last.call));
+                markUnplaced(EntryList.operation(last.call));
                 entries.unlift(last.call);
                 entry = entries.next(last.call);
             }
         }
-        if (System.getProperty("lin.debug") != null) System.out.println("DEBUG turns=" + turns + " visited=" + visited.size() + " ops=" + operations.size() + " pending=" + operations.stream().filter(Operation::isPending).count());
         return SearchOutcome.linearizable();
     }
 
@@ -121,11 +125,23 @@ final class PartitionSearch<S, I, O> {
     private int firstUnvisited(List<S> states, int from) {
         long bound = revisionBound.current();
         for (int index = from; index < states.size(); index++) {
-            if (model.revision(states.get(index)) <= bound && visited.markVisited(linearized, states.get(index))) {
+            if (model.revision(states.get(index)) <= bound && visited.markVisited(states.get(index))) {
                 return index;
             }
         }
         return -1;
+    }
+
+    private void markPlaced(int operation) {
+        answeredLeft -= operations.get(operation).isPending() ? 0 : 1;
+        visited.place(operation);
+        revisionBound.placed(operation);
+    }
+
+    private void markUnplaced(int operation) {
+        answeredLeft += operations.get(operation).isPending() ? 0 : 1;
+        visited.unplace(operation);
+        revisionBound.unplaced(operation);
     }
 
     /** Keeps the deepest dead end for the explanation; copied only when beaten, so a passing search never copies. */

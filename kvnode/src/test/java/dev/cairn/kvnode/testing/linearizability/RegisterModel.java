@@ -1,10 +1,14 @@
 package dev.cairn.kvnode.testing.linearizability;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One register per key: {@code put(key, value)}, {@code get(key)} answering the value or absent, {@code delete(key)}.
@@ -12,7 +16,9 @@ import java.util.Optional;
  * starting absent.
  *
  * <p>Unknown outcomes: a pending put or delete is applied when placed (placing it last is the same as "never
- * happened"); a pending get is read-only and dropped by the checker.
+ * happened"); a pending get is read-only and dropped by the checker. {@link #simplify} first drops the pending
+ * writes no read can have seen and, when a key's puts all write different values, settles the pending puts some read
+ * saw; that keeps illegal histories with many timeouts quick to refute, so record histories with unique values.
  */
 public final class RegisterModel
         implements Model<RegisterModel.Register, RegisterModel.Command, RegisterModel.Response> {
@@ -111,6 +117,58 @@ public final class RegisterModel
             byKey.computeIfAbsent(operation.input().key(), key -> new ArrayList<>()).add(operation);
         }
         return List.copyOf(byKey.values());
+    }
+
+    /**
+     * Settles writes of unknown outcome from the reads of this key. A pending put or delete that no completed get
+     * returning its result (the value, or absent) returned after its call is dropped: reads placed after it and before
+     * the next write would have had to return exactly that, and there are none, so removing it from a linearization
+     * changes nothing anybody read (and a kept one could go last anyway). Besides, when no value is put twice
+     * (generated and recorded histories arrange that on purpose), a pending put whose value was read certainly took
+     * effect before the earliest of those reads returned: it becomes an answered put returning then.
+     */
+    @Override
+    public List<Operation<Command, Response>> simplify(List<Operation<Command, Response>> partition) {
+        Set<String> putValues = new HashSet<>();
+        boolean uniqueValues = true;
+        // For every value read (empty for absent), the return times of the gets that read it, sorted.
+        Map<Optional<String>, List<Long>> readReturns = new HashMap<>();
+        for (Operation<Command, Response> operation : partition) {
+            if (operation.input() instanceof Put put) {
+                uniqueValues &= putValues.add(put.value());
+            }
+            if (operation.output() instanceof Read read) {
+                readReturns.computeIfAbsent(read.value(), value -> new ArrayList<>()).add(operation.returnTime());
+            }
+        }
+        readReturns.values().forEach(Collections::sort);
+        List<Operation<Command, Response>> simplified = new ArrayList<>(partition.size());
+        for (Operation<Command, Response> operation : partition) {
+            if (!operation.isPending() || operation.input() instanceof Get) {
+                simplified.add(operation);
+                continue;
+            }
+            Optional<String> result = operation.input() instanceof Put put ? Optional.of(put.value())
+                    : Optional.empty();
+            Long firstSeen = firstAtOrAfter(readReturns.getOrDefault(result, List.of()), operation.callTime());
+            if (firstSeen == null) {
+                continue;
+            }
+            simplified.add(uniqueValues && result.isPresent()
+                    ? new Operation<>(operation.clientId(), operation.input(), operation.callTime(), WRITTEN,
+                            firstSeen)
+                    : operation);
+        }
+        return simplified;
+    }
+
+    private static Long firstAtOrAfter(List<Long> sortedTimes, long time) {
+        int index = Collections.binarySearch(sortedTimes, time);
+        int first = index >= 0 ? index : -index - 1;
+        while (first > 0 && sortedTimes.get(first - 1) == time) {
+            first--;
+        }
+        return first < sortedTimes.size() ? sortedTimes.get(first) : null;
     }
 
     @Override

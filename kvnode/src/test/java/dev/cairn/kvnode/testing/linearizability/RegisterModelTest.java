@@ -66,6 +66,43 @@ class RegisterModelTest {
     }
 
     @Test
+    void simplifyDropsPendingWritesNoLaterReadCouldHaveSeen() {
+        Operation<Command, Response> early = new Operation<>(0, get("x"), 0, read("1"), 5);
+        Operation<Command, Response> lostPut = Operation.pending(1, put("x", "1"), 10);
+        Operation<Command, Response> lostDelete = Operation.pending(1, delete("x"), 20);
+        Operation<Command, Response> lastRead = new Operation<>(2, get("x"), 30, read("2"), 40);
+
+        assertThat(model.simplify(List.of(early, lostPut, lostDelete, lastRead))).containsExactly(early, lastRead);
+    }
+
+    @Test
+    void simplifyKeepsAPendingDeleteALaterReadOfAbsentMayHaveSeen() {
+        Operation<Command, Response> lostDelete = Operation.pending(1, delete("x"), 20);
+        Operation<Command, Response> read = new Operation<>(2, get("x"), 30, absent(), 40);
+
+        assertThat(model.simplify(List.of(lostDelete, read))).containsExactly(lostDelete, read);
+    }
+
+    @Test
+    void simplifySettlesASeenPendingPutWhenValuesAreUnique() {
+        Operation<Command, Response> lostPut = Operation.pending(1, put("x", "1"), 10);
+        Operation<Command, Response> firstSight = new Operation<>(2, get("x"), 30, read("1"), 40);
+        Operation<Command, Response> laterSight = new Operation<>(3, get("x"), 35, read("1"), 50);
+
+        assertThat(model.simplify(List.of(lostPut, laterSight, firstSight))).containsExactly(
+                new Operation<>(1, put("x", "1"), 10, written(), 40), laterSight, firstSight);
+    }
+
+    @Test
+    void simplifyDoesNotSettleWhenAValueIsPutTwice() {
+        Operation<Command, Response> lostPut = Operation.pending(1, put("x", "1"), 10);
+        Operation<Command, Response> samePut = new Operation<>(0, put("x", "1"), 0, written(), 5);
+        Operation<Command, Response> sight = new Operation<>(2, get("x"), 30, read("1"), 40);
+
+        assertThat(model.simplify(List.of(samePut, lostPut, sight))).containsExactly(samePut, lostPut, sight);
+    }
+
+    @Test
     void onlyGetsAreReadOnly() {
         assertThat(model.isReadOnly(get("x"))).isTrue();
         assertThat(model.isReadOnly(put("x", "1"))).isFalse();
