@@ -521,8 +521,11 @@ final class Raft {
         progress.setRecentActive(true);
         progress.resumeFlow();
         // a paused stream or a follower behind on entries or on the commit index gets an append now,
-        // so dropped appends are retried and a lagging commit index is learned.
-        if (progress.match() < log.lastIndex() || progress.canBumpCommit(log.committed())) {
+        // so dropped appends are retried and a lagging commit index is learned. R-21: a caught-up follower left in
+        // PROBE (e.g. after reportUnreachable) gets one too — empty — whose ack returns it to REPLICATE; without it,
+        // it stayed in PROBE until the next proposal (found by RaftReplicationScenarioTest.r21_...).
+        if (progress.match() < log.lastIndex() || progress.canBumpCommit(log.committed())
+                || progress.state() == ProgressState.PROBE) {
             sendAppend(m.from());
         }
         if (readOnlyOption != ReadOnlyOption.SAFE || m.context() == 0) {

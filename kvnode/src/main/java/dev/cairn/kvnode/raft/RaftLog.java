@@ -159,6 +159,10 @@ final class RaftLog {
         return lastIndex();
     }
 
+    boolean hasUnstableEntries() {
+        return !unstable.entries.isEmpty();
+    }
+
     List<Entry> unstableEntries() {
         return new ArrayList<>(unstable.entries);
     }

@@ -130,7 +130,7 @@ public final class RawNode {
                 || (!hard.isEmpty() && !hard.equals(previousHardState))
                 || raft.log.unstableSnapshot() != null
                 || !raft.messages.isEmpty()
-                || !raft.log.unstableEntries().isEmpty()
+                || raft.log.hasUnstableEntries()
                 || raft.log.hasNextCommittedEntries()
                 || !raft.readStates.isEmpty();
     }

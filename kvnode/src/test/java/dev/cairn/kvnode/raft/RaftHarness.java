@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -33,6 +35,8 @@ final class RaftHarness {
     private final Deque<Message> queue = new ArrayDeque<>();
     private final Set<String> cut = new HashSet<>();
     private final List<Predicate<Message>> dropRules = new ArrayList<>();
+    private final List<BiConsumer<Long, Ready>> readyObservers = new ArrayList<>();
+    private final List<Consumer<Message>> messageWatchers = new ArrayList<>();
     private final UnaryOperator<RaftConfig> configure;
 
     RaftHarness(int size) {
@@ -160,6 +164,7 @@ final class RaftHarness {
     }
 
     void deliver(Message message) {
+        messageWatchers.forEach(watcher -> watcher.accept(message));
         RawNode target = nodes.get(message.to());
         if (target == null || cut.contains(message.from() + ">" + message.to())
                 || dropRules.stream().anyMatch(rule -> rule.test(message))) {
@@ -189,6 +194,9 @@ final class RaftHarness {
             if (ready.hardState() != null) {
                 storage.setHardState(ready.hardState());
             }
+            for (BiConsumer<Long, Ready> observer : readyObservers) {
+                observer.accept(id, ready);
+            }
             queue.addAll(ready.messages());
             for (Entry entry : ready.committedEntries()) {
                 if (entry.type() == EntryType.CONF_CHANGE) {
@@ -199,6 +207,52 @@ final class RaftHarness {
             readStates.get(id).addAll(ready.readStates());
             node.advance(ready);
         }
+    }
+
+    /**
+     * Calls {@code observer} with every Ready a node handles from now on, once its snapshot, entries and hard state
+     * are persisted and before its messages are sent and its committed entries applied.
+     */
+    void onPersisted(BiConsumer<Long, Ready> observer) {
+        readyObservers.add(observer);
+    }
+
+    /**
+     * Records, from now on, every message matching {@code filter} that is delivered or lost on the way (cut links
+     * and drop rules do not hide it from the record); {@link #heal} does not end the recording.
+     */
+    List<Message> watch(Predicate<Message> filter) {
+        List<Message> seen = new ArrayList<>();
+        messageWatchers.add(m -> {
+            if (filter.test(m)) {
+                seen.add(m);
+            }
+        });
+        return seen;
+    }
+
+    /** Asks {@code id} for a read index with the given request context, and delivers what follows. */
+    void readIndex(long id, String context) {
+        nodes.get(id).readIndex(context.getBytes(StandardCharsets.UTF_8));
+        settle(id);
+        deliverAll();
+    }
+
+    /** Asks the leader {@code leader} to hand leadership to {@code transferee}, and delivers what follows. */
+    void transferLeadership(long leader, long transferee) {
+        nodes.get(leader).transferLeadership(transferee);
+        settle(leader);
+        deliverAll();
+    }
+
+    /** The read states a node received, in order (a method: readStates.get(2) would look up an Integer key). */
+    List<ReadState> reads(long id) {
+        return readStates.get(id);
+    }
+
+    /** The request contexts of the read states a node received, as strings, in order. */
+    List<String> readContexts(long id) {
+        return readStates.get(id).stream().map(r -> new String(r.requestContext(), StandardCharsets.UTF_8)).toList();
     }
 
     long leader() {
