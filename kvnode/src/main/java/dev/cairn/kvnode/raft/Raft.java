@@ -34,6 +34,8 @@ import java.util.Set;
  */
 final class Raft {
     static final long NONE = 0;
+    /** Ticks taken off a leader's lease for the phase difference between members' tick timers. */
+    private static final int LEASE_MARGIN_TICKS = 2;
 
     final long id;
     long term;
@@ -60,6 +62,8 @@ final class Raft {
     private int randomizedElectionTimeout;
     int electionElapsed;
     private int heartbeatElapsed;
+    /** Ticks since this node became leader: the clock of its lease. */
+    private long leaderTicks;
     private final boolean checkQuorum;
     private final boolean preVote;
     private final ReadOnlyOption readOnlyOption;
@@ -129,6 +133,7 @@ final class Raft {
     private void tickHeartbeat() {
         heartbeatElapsed++;
         electionElapsed++;
+        leaderTicks++;
         if (electionElapsed >= electionTimeout) {
             electionElapsed = 0;
             if (checkQuorum) {
@@ -206,6 +211,7 @@ final class Raft {
         lead = NONE;
         electionElapsed = 0;
         heartbeatElapsed = 0;
+        leaderTicks = 0;
         randomizedElectionTimeout = electionTimeout + random.nextInt(electionTimeout);
         abortLeaderTransfer();
         tracker.resetVotes();
@@ -469,6 +475,7 @@ final class Raft {
 
     private void handleAppendResponse(Message m, Progress progress) {
         progress.setRecentActive(true);
+        progress.recordLeaseTick(m.leaderTick());
         if (m.reject()) {
             long nextProbe = m.rejectHint();
             if (m.logTerm() > 0) {
@@ -519,6 +526,7 @@ final class Raft {
 
     private void handleHeartbeatResponse(Message m, Progress progress) {
         progress.setRecentActive(true);
+        progress.recordLeaseTick(m.leaderTick());
         progress.resumeFlow();
         // a paused stream or a follower behind on entries or on the commit index gets an append now,
         // so dropped appends are retried and a lagging commit index is learned. R-21: a caught-up follower left in
@@ -528,7 +536,7 @@ final class Raft {
                 || progress.state() == ProgressState.PROBE) {
             sendAppend(m.from());
         }
-        if (readOnlyOption != ReadOnlyOption.SAFE || m.context() == 0) {
+        if (m.context() == 0) {
             return;
         }
         readIndexQueue.ack(m.from(), m.context());
@@ -581,13 +589,36 @@ final class Raft {
     }
 
     private void answerReadIndex(Message m) {
-        if (readOnlyOption == ReadOnlyOption.LEASE_BASED) {
+        if (readOnlyOption == ReadOnlyOption.LEASE_BASED && holdsLease()) {
             respondToReadIndex(m, log.committed());
             return;
         }
+        // Safe reads, or a lease that may have run out: confirm leadership with a heartbeat round.
         long sequence = readIndexQueue.add(log.committed(), m);
         readIndexQueue.ack(id, sequence);
         broadcastHeartbeat();
+    }
+
+    /**
+     * Whether no other leader can exist now. Every follower that answered a message this leader sent at tick t
+     * reset its election timer on receiving it, and with check-quorum refuses votes for an election timeout after —
+     * so no rival can win a quorum's votes before t + electionTimeout. The lease runs from the newest tick a quorum
+     * confirmed, less a margin of two ticks for the phase between the members' tick timers (tick rates are assumed
+     * equal: the clock-drift bound lease reads rely on). A leadership transfer ends the lease at once: the
+     * transferee campaigns without waiting.
+     */
+    private boolean holdsLease() {
+        if (leadTransferee != NONE) {
+            return false;
+        }
+        long quorumTick = tracker.config().voters().committedIndex(voter -> {
+            if (voter == id) {
+                return leaderTicks;
+            }
+            Progress progress = tracker.progress(voter);
+            return progress == null ? -1 : progress.leaseTick();
+        });
+        return quorumTick >= 0 && leaderTicks - quorumTick < electionTimeout - LEASE_MARGIN_TICKS;
     }
 
     private void releasePendingReadIndexMessages() {
@@ -703,25 +734,28 @@ final class Raft {
 
     private void handleAppendEntries(Message m) {
         if (m.index() < log.committed()) {
-            send(Message.builder(MessageType.APP_RESP).to(m.from()).index(log.committed()).build());
+            send(Message.builder(MessageType.APP_RESP).to(m.from()).index(log.committed())
+                    .leaderTick(m.leaderTick()).build());
             return;
         }
         OptionalLong lastNew = log.maybeAppend(m.index(), m.logTerm(), m.commit(), m.entries());
         if (lastNew.isPresent()) {
-            send(Message.builder(MessageType.APP_RESP).to(m.from()).index(lastNew.getAsLong()).build());
+            send(Message.builder(MessageType.APP_RESP).to(m.from()).index(lastNew.getAsLong())
+                    .leaderTick(m.leaderTick()).build());
             return;
         }
         // Our log does not match at m.index(). Hint where it might: the last index at or below it whose term is
         // at most the leader's term there — everything above it certainly differs.
         long[] hint = log.findConflictByTerm(Math.min(m.index(), log.lastIndex()), m.logTerm());
         send(Message.builder(MessageType.APP_RESP).to(m.from()).index(m.index()).reject(true).rejectHint(hint[0])
-                .logTerm(hint[1]).build());
+                .logTerm(hint[1]).leaderTick(m.leaderTick()).build());
     }
 
     private void handleHeartbeat(Message m) {
         // The leader sends min(our match, its commit), so this never commits past what we hold.
         log.commitTo(m.commit());
-        send(Message.builder(MessageType.HEARTBEAT_RESP).to(m.from()).context(m.context()).build());
+        send(Message.builder(MessageType.HEARTBEAT_RESP).to(m.from()).context(m.context())
+                .leaderTick(m.leaderTick()).build());
     }
 
     private void handleSnapshot(Message m) {
@@ -831,7 +865,7 @@ final class Raft {
             return false;
         }
         send(Message.builder(MessageType.APP).to(to).index(prevIndex).logTerm(prevTerm).entries(entries)
-                .commit(log.committed()).build());
+                .commit(log.committed()).leaderTick(leaderTicks).build());
         progress.onEntriesSent(entries.size(), Entry.payloadSize(entries));
         return true;
     }
@@ -860,7 +894,8 @@ final class Raft {
             if (peer != id) {
                 // Never tell a follower a commit index beyond what it is known to hold.
                 long commit = Math.min(progress.match(), log.committed());
-                send(Message.builder(MessageType.HEARTBEAT).to(peer).commit(commit).context(sequence).build());
+                send(Message.builder(MessageType.HEARTBEAT).to(peer).commit(commit).context(sequence)
+                        .leaderTick(leaderTicks).build());
             }
         });
     }

@@ -51,6 +51,45 @@ class RaftReadScenarioTest {
     }
 
     /**
+     * R-12, the lease itself. n1 leads with lease reads and check-quorum. Its check-quorum round passes at tick 10;
+     * one more heartbeat round is answered at tick 11; then n1 is cut off. The round at tick 20 still counts the
+     * answers of tick 11, so n1 believes it leads until tick 30 — but from tick 21 its followers may elect a rival,
+     * which can commit writes n1 never sees. A lease measured from check-quorum's verdict would serve stale reads
+     * in that window; measured from the last tick a quorum confirmed, it has run out.
+     */
+    @Test
+    void r12_aCutOffLeaderStopsServingLeaseReadsBeforeARivalCanBeElected() {
+        RaftHarness cluster = new RaftHarness(3, c -> c.withReadOnlyOption(ReadOnlyOption.LEASE_BASED));
+        cluster.campaign(1);
+        int electionTimeout = 10;
+        for (int tick = 1; tick <= electionTimeout + 1; tick++) {
+            cluster.tick(1, 1);
+            cluster.deliverAll();
+        }
+        cluster.readIndex(1, "while connected");
+        assertThat(cluster.readContexts(1)).as("a fresh lease answers at once").containsExactly("while connected");
+
+        cluster.isolate(1);
+        for (int tick = 1; tick <= electionTimeout; tick++) {
+            cluster.tick(1, 1);
+            cluster.tick(2, 1);
+            cluster.tick(3, 1);
+            cluster.deliverAll();
+        }
+        if (cluster.leader() != 2 && cluster.leader() != 3) {
+            cluster.campaign(2);
+        }
+        long rival = cluster.raft(2).state == StateRole.LEADER ? 2 : 3;
+        assertThat(cluster.raft(rival).state).as("a rival wins one election timeout after the cut")
+                .isEqualTo(StateRole.LEADER);
+        assertThat(cluster.raft(1).state).as("check-quorum has not deposed n1 yet").isEqualTo(StateRole.LEADER);
+
+        cluster.readIndex(1, "after the cut");
+
+        assertThat(cluster.readContexts(1)).as("no read from an expired lease").containsExactly("while connected");
+    }
+
+    /**
      * R-13: "x" (index 5) is committed by n1 and n3; n2 holds it but never hears it is committed. n2 then wins term 3
      * with commit index 4, and its first entry of term 3 is not replicated yet. A read index taken now would be 4 —
      * stale, "x" is committed. The read must wait (not be dropped) until n2 commits an entry of its term.

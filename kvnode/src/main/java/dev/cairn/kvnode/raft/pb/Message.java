@@ -5,11 +5,14 @@ import java.util.List;
 /**
  * A Raft message. Which fields mean something depends on the type: {@code index} and {@code logTerm} name the entry
  * before {@code entries} in an append and the last entry of a candidate's log in a vote; {@code rejectHint} is where
- * a follower suggests the leader retry; {@code context} is the leader's read-confirmation sequence on heartbeats and
- * {@code campaignTransfer} marks a vote requested after a leadership transfer.
+ * a follower suggests the leader retry; {@code context} is the leader's read-confirmation sequence on heartbeats;
+ * {@code leaderTick} is the leader's tick count when it sent an append or heartbeat, echoed in the follower's answer
+ * so the leader knows how old its lease is; {@code campaignTransfer} marks a vote requested after a leadership
+ * transfer.
  */
 public record Message(MessageType type, long to, long from, long term, long logTerm, long index, List<Entry> entries,
-        long commit, Snapshot snapshot, boolean reject, long rejectHint, long context, boolean campaignTransfer) {
+        long commit, Snapshot snapshot, boolean reject, long rejectHint, long context, long leaderTick,
+        boolean campaignTransfer) {
 
     public Message {
         entries = entries == null ? List.of() : List.copyOf(entries);
@@ -22,7 +25,7 @@ public record Message(MessageType type, long to, long from, long term, long logT
     public Builder toBuilder() {
         return new Builder(type).to(to).from(from).term(term).logTerm(logTerm).index(index).entries(entries)
                 .commit(commit).snapshot(snapshot).reject(reject).rejectHint(rejectHint).context(context)
-                .campaignTransfer(campaignTransfer);
+                .leaderTick(leaderTick).campaignTransfer(campaignTransfer);
     }
 
     @Override
@@ -65,6 +68,7 @@ public record Message(MessageType type, long to, long from, long term, long logT
         private boolean reject;
         private long rejectHint;
         private long context;
+        private long leaderTick;
         private boolean campaignTransfer;
 
         private Builder(MessageType type) {
@@ -126,6 +130,11 @@ public record Message(MessageType type, long to, long from, long term, long logT
             return this;
         }
 
+        public Builder leaderTick(long value) {
+            leaderTick = value;
+            return this;
+        }
+
         public Builder campaignTransfer(boolean value) {
             campaignTransfer = value;
             return this;
@@ -133,7 +142,7 @@ public record Message(MessageType type, long to, long from, long term, long logT
 
         public Message build() {
             return new Message(type, to, from, term, logTerm, index, entries, commit, snapshot, reject, rejectHint,
-                    context, campaignTransfer);
+                    context, leaderTick, campaignTransfer);
         }
     }
 }

@@ -15,6 +15,8 @@ public final class Progress {
     /** Set after an append in PROBE, or when the inflights window is full: send nothing until told. */
     private boolean msgAppFlowPaused;
     private boolean learner;
+    /** The newest leader tick at which a message reached this follower (as its answer says); -1 for none yet. */
+    private long leaseTick = -1;
     private final Inflights inflights;
 
     public Progress(long match, long next, Inflights inflights, boolean learner) {
@@ -34,6 +36,7 @@ public final class Progress {
         copy.pendingSnapshot = pendingSnapshot;
         copy.recentActive = recentActive;
         copy.msgAppFlowPaused = msgAppFlowPaused;
+        copy.leaseTick = leaseTick;
         return copy;
     }
 
@@ -67,6 +70,15 @@ public final class Progress {
 
     public void setRecentActive(boolean value) {
         recentActive = value;
+    }
+
+    public long leaseTick() {
+        return leaseTick;
+    }
+
+    /** The follower answered a message the leader sent at {@code tick}: it heard from the leader no earlier. */
+    public void recordLeaseTick(long tick) {
+        leaseTick = Math.max(leaseTick, tick);
     }
 
     public boolean isLearner() {
