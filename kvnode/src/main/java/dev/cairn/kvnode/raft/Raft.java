@@ -866,6 +866,7 @@ final class Raft {
         }
         send(Message.builder(MessageType.APP).to(to).index(prevIndex).logTerm(prevTerm).entries(entries)
                 .commit(log.committed()).leaderTick(leaderTicks).build());
+        progress.recordSentCommit(Math.min(log.committed(), prevIndex + entries.size()));
         progress.onEntriesSent(entries.size(), Entry.payloadSize(entries));
         return true;
     }
@@ -894,6 +895,7 @@ final class Raft {
             if (peer != id) {
                 // Never tell a follower a commit index beyond what it is known to hold.
                 long commit = Math.min(progress.match(), log.committed());
+                progress.recordSentCommit(commit);
                 send(Message.builder(MessageType.HEARTBEAT).to(peer).commit(commit).context(sequence)
                         .leaderTick(leaderTicks).build());
             }

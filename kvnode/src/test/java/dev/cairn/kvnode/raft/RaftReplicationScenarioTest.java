@@ -198,6 +198,24 @@ class RaftReplicationScenarioTest {
     }
 
     /**
+     * R-22, without waiting for a heartbeat: n3 is probed (reported unreachable), so after the append of "x" its
+     * stream is paused when n2's ack commits "x". n3's own ack then brings it up to the commit index; the leader
+     * must tell it the new commit index at once (it tracks the commit it last sent), not a heartbeat later.
+     */
+    @Test
+    void r22_aProbedFollowerLearnsTheCommitFromItsOwnAckRound() {
+        RaftHarness cluster = new RaftHarness(3);
+        cluster.campaign(1);
+        cluster.node(1).reportUnreachable(3);
+
+        cluster.propose(1, "x"); // index 5
+
+        assertThat(cluster.raft(1).log.committed()).isEqualTo(5);
+        assertThat(cluster.raft(3).log.committed()).as("no heartbeat was sent").isEqualTo(5);
+        assertThat(cluster.appliedData(3)).containsExactly("x");
+    }
+
+    /**
      * R-23: a leader cut off from its followers refuses proposals once its uncommitted entries reach
      * maxUncommittedEntriesSize (20 bytes), leaving its log as it was; once they commit it takes proposals again.
      */

@@ -15,6 +15,8 @@ public final class Progress {
     /** Set after an append in PROBE, or when the inflights window is full: send nothing until told. */
     private boolean msgAppFlowPaused;
     private boolean learner;
+    /** The commit index most recently sent to this follower (capped by what that message covered). */
+    private long sentCommit;
     /** The newest leader tick at which a message reached this follower (as its answer says); -1 for none yet. */
     private long leaseTick = -1;
     private final Inflights inflights;
@@ -37,6 +39,7 @@ public final class Progress {
         copy.recentActive = recentActive;
         copy.msgAppFlowPaused = msgAppFlowPaused;
         copy.leaseTick = leaseTick;
+        copy.sentCommit = sentCommit;
         return copy;
     }
 
@@ -102,6 +105,8 @@ public final class Progress {
     }
 
     public void becomeProbe() {
+        // Whatever was in flight may be lost: assume the follower knows no more of the commit than it holds.
+        sentCommit = Math.min(sentCommit, match);
         // After a snapshot, probe from past the snapshot: the follower has at least that much.
         if (state == ProgressState.SNAPSHOT) {
             long snapshot = pendingSnapshot;
@@ -184,8 +189,16 @@ public final class Progress {
 
     /** Whether the follower might not know {@code committed} yet and an append would tell it. */
     public boolean canBumpCommit(long committed) {
-        // Only what the follower is known to have can be declared committed to it.
-        return state != ProgressState.SNAPSHOT && match < committed;
+        return state != ProgressState.SNAPSHOT && sentCommit < committed;
+    }
+
+    /**
+     * Records a commit index a message just told the follower, as far as it applies (a follower commits no further
+     * than the last index the message covers). Only a hint for eager commit propagation: heartbeats repeat the
+     * commit index anyway, so a message lost after this was recorded costs latency, never progress.
+     */
+    public void recordSentCommit(long commit) {
+        sentCommit = Math.max(sentCommit, commit);
     }
 
     private void reset(ProgressState newState) {
