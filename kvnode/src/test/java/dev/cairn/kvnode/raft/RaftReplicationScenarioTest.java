@@ -216,6 +216,31 @@ class RaftReplicationScenarioTest {
     }
 
     /**
+     * Flow control by size: catching up a follower, each append carries at most maxSizePerMsg bytes of payload —
+     * but always at least one entry, so an entry larger than the limit still goes through.
+     */
+    @Test
+    void anAppendCarriesAtMostMaxSizePerMsgBytesButAtLeastOneEntry() {
+        RaftHarness cluster = new RaftHarness(3, c -> c.withLimits(20, 256, 1L << 30));
+        cluster.campaign(1);
+        cluster.isolate(3);
+        for (int i = 0; i < 6; i++) {
+            cluster.propose(1, "eight-by"); // 8 bytes each: two fit in 20 bytes, three do not
+        }
+        cluster.propose(1, "a proposal larger than twenty bytes");
+        List<Message> appendsToN3 = cluster.watch(m -> m.type() == MessageType.APP && m.to() == 3);
+
+        cluster.heal();
+        cluster.tickAll(3);
+
+        assertThat(cluster.appliedData(3)).hasSize(7);
+        assertThat(appendsToN3).isNotEmpty().allSatisfy(append -> assertThat(
+                append.entries().size() <= 1 || Entry.payloadSize(append.entries()) <= 20)
+                .as("append %s", append).isTrue());
+        assertThat(appendsToN3).anySatisfy(append -> assertThat(append.entries()).hasSize(2));
+    }
+
+    /**
      * R-23: a leader cut off from its followers refuses proposals once its uncommitted entries reach
      * maxUncommittedEntriesSize (20 bytes), leaving its log as it was; once they commit it takes proposals again.
      */

@@ -42,7 +42,7 @@ final class RaftSimulation {
     record Options(int nodes, long duration, Set<PlantedBug> coreBugs, Set<LoopBug> loopBugs, boolean faults,
             boolean membershipChanges, boolean leaderChurn) {
         static Options standard(int nodes) {
-            return new Options(nodes, 4_000, EnumSet.noneOf(PlantedBug.class), EnumSet.noneOf(LoopBug.class), true,
+            return new Options(nodes, 6_000, EnumSet.noneOf(PlantedBug.class), EnumSet.noneOf(LoopBug.class), true,
                     true, false);
         }
 

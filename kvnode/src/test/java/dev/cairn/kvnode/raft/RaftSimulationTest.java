@@ -37,7 +37,8 @@ class RaftSimulationTest {
     }
 
     static String describe(RaftSimulation.Result result) {
-        return "seed " + result.seed() + " (" + result.setup() + "): " + SimulationVerdict.of(result) + "\nreplay: ./mvnw -q -f kvnode/pom.xml test "
+        return "seed " + result.seed() + " (" + result.setup() + "): " + SimulationVerdict.of(result)
+                + "\nreplay: ./mvnw -q -pl kvnode test "
                 + "-Dtest=RaftSimulationTest -Dsim.seeds=1 -Dsim.start=" + result.seed() + "\ntrace (last events):\n  "
                 + String.join("\n  ", result.trace());
     }
