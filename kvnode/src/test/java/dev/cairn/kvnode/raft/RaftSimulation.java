@@ -62,9 +62,6 @@ final class RaftSimulation {
 
     record Result(long seed, String setup, List<String> violations, List<String> trace, List<SimOperation> history,
             long steps, long commits) {
-        boolean safe() {
-            return violations.isEmpty();
-        }
     }
 
     private static final int TICK_EVERY = 10;
@@ -632,9 +629,5 @@ final class RaftSimulation {
         if (trace.size() > TRACE_LENGTH) {
             trace.removeFirst();
         }
-    }
-
-    Map<Long, SimNode> nodes() {
-        return nodes;
     }
 }

@@ -19,9 +19,6 @@ public record ConfState(Set<Long> voters, Set<Long> learners, Set<Long> votersOu
         learnersNext = sorted(learnersNext);
     }
 
-    public static ConfState ofVoters(Long... ids) {
-        return new ConfState(Set.of(ids), Set.of(), Set.of(), Set.of(), false);
-    }
 
     public boolean isJoint() {
         return !votersOutgoing.isEmpty();
