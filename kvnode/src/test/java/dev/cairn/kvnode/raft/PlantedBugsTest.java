@@ -51,7 +51,7 @@ class PlantedBugsTest {
                     .run();
             if (!SimulationVerdict.of(result).isEmpty()) {
                 System.out.printf("planted bug '%s' found at seed %d: %s%n", bug, seed,
-                        SimulationVerdict.of(result).get(0));
+                        SimulationVerdict.of(result).get(0).lines().findFirst().orElse(""));
                 return;
             }
         }
