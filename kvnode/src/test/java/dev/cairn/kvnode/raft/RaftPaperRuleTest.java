@@ -11,7 +11,6 @@ import dev.cairn.kvnode.raft.pb.Message;
 import dev.cairn.kvnode.raft.pb.MessageType;
 import dev.cairn.kvnode.raft.pb.StateRole;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
