@@ -16,10 +16,12 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
@@ -47,11 +49,19 @@ class KVClusterReconcilerTest {
         return client.resource(cluster).create();
     }
 
+    /**
+     * Edits the spec as a user would. The operator writes the status at the same time, so an edit based on a copy
+     * that is stale by then is refused with 409 Conflict — as kubectl's would be — and is simply tried again.
+     */
     private KVCluster edit(String name, Consumer<KVCluster> change) {
-        return client.resources(KVCluster.class).inNamespace(NAMESPACE).withName(name).edit(cluster -> {
-            change.accept(cluster);
-            return cluster;
-        });
+        return eventually()
+                .ignoreExceptionsMatching(e -> e instanceof KubernetesClientException conflict
+                        && conflict.getCode() == 409)
+                .until(() -> client.resources(KVCluster.class).inNamespace(NAMESPACE).withName(name)
+                        .edit(cluster -> {
+                            change.accept(cluster);
+                            return cluster;
+                        }), Objects::nonNull);
     }
 
     private KVCluster stored(String name) {
