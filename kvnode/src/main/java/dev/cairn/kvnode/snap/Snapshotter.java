@@ -1,0 +1,181 @@
+package dev.cairn.kvnode.snap;
+
+import dev.cairn.kvnode.raft.pb.SnapshotMetadata;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+/**
+ * Saves and loads snapshot files in one directory, one file per snapshot, named {@code <term>-<index>.snap} in hex.
+ * A snapshot is written under a temporary name, fsynced, renamed into place and the directory fsynced, so a crash
+ * leaves either no snapshot or a complete one; a leftover temporary file is only ever an abandoned save.
+ */
+public final class Snapshotter {
+    private final Path dir;
+
+    public Snapshotter(Path dir) throws IOException {
+        this.dir = dir;
+        Files.createDirectories(dir);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /**
+     * Writes the snapshot {@code meta} with {@code backendImage} streamed after the header; the stream is read to its
+     * end but not closed. Replaces a snapshot with the same term and index.
+     *
+     * @return the saved file
+     */
+    public SnapshotFile save(SnapshotMetadata meta, InputStream backendImage) throws IOException {
+        if (meta.index() <= 0) {
+            throw new IllegalArgumentException("a snapshot must be at a positive index, not " + meta.index());
+        }
+        SnapshotName name = new SnapshotName(meta.term(), meta.index());
+        Path temp = name.tempIn(dir);
+        byte[] header = SnapshotFormat.encodeHeader(meta);
+        CRC32C crc = new CRC32C();
+        crc.update(header);
+        long imageLength = 0;
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            writeFully(channel, ByteBuffer.wrap(header));
+            byte[] chunk = new byte[SnapshotFile.CHUNK];
+            for (int n; (n = backendImage.read(chunk)) != -1;) {
+                crc.update(chunk, 0, n);
+                writeFully(channel, ByteBuffer.wrap(chunk, 0, n));
+                imageLength += n;
+            }
+            writeFully(channel, ByteBuffer.wrap(SnapshotFormat.trailer(imageLength, crc)));
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        Path path = name.in(dir);
+        Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory();
+        // Not read back: the bytes just written are what a fresh verify would see, and the image may be large.
+        return new SnapshotFile(path, meta, header.length, imageLength);
+    }
+
+    /**
+     * The newest snapshot that passes verification, falling back past damaged ones, which are reported in the result
+     * and left on disk. Deletes leftover temporary files first: they are saves that never completed.
+     */
+    public LoadResult loadNewest() throws IOException {
+        deleteTempFiles();
+        List<LoadResult.Rejected> rejected = new ArrayList<>();
+        for (SnapshotName name : names()) {
+            Path path = name.in(dir);
+            try {
+                return new LoadResult(Optional.of(SnapshotFile.verify(path, name)), rejected);
+            } catch (SnapshotCorruptException e) {
+                rejected.add(new LoadResult.Rejected(path, e.getMessage()));
+            }
+        }
+        return new LoadResult(Optional.empty(), rejected);
+    }
+
+    /** The snapshot files in the directory, newest first, by name only (not verified). */
+    public List<Path> list() throws IOException {
+        List<Path> paths = new ArrayList<>();
+        for (SnapshotName name : names()) {
+            paths.add(name.in(dir));
+        }
+        return paths;
+    }
+
+    /**
+     * Keeps the newest {@code keep} valid snapshots and deletes every snapshot file older than the oldest kept one,
+     * valid or not: with newer valid snapshots, older ones are never loaded. Damaged files newer than that are left,
+     * so {@link #loadNewest} keeps reporting them. Deletes nothing when no snapshot is valid.
+     *
+     * @return the deleted files
+     */
+    public List<Path> retain(int keep) throws IOException {
+        if (keep < 1) {
+            throw new IllegalArgumentException("must keep at least the newest snapshot, not " + keep);
+        }
+        List<SnapshotName> names = names();
+        int kept = 0;
+        int cut = names.size();
+        for (int i = 0; i < names.size() && kept < keep; i++) {
+            try {
+                SnapshotFile.verify(names.get(i).in(dir), names.get(i));
+                kept++;
+                cut = i + 1;
+            } catch (SnapshotCorruptException e) {
+                // Not counted as kept; it stays unless an older valid snapshot is kept after it.
+            }
+        }
+        List<Path> deleted = new ArrayList<>();
+        if (kept == 0) {
+            return deleted;
+        }
+        for (SnapshotName name : names.subList(cut, names.size())) {
+            Path path = name.in(dir);
+            Files.deleteIfExists(path);
+            deleted.add(path);
+        }
+        if (!deleted.isEmpty()) {
+            syncDirectory();
+        }
+        return deleted;
+    }
+
+    private List<SnapshotName> names() throws IOException {
+        List<SnapshotName> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                SnapshotName name = SnapshotName.parse(entry.getFileName().toString());
+                if (name != null && Files.isRegularFile(entry)) {
+                    names.add(name);
+                }
+            }
+        }
+        names.sort(Comparator.reverseOrder());
+        return names;
+    }
+
+    private void deleteTempFiles() throws IOException {
+        boolean any = false;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + SnapshotName.TEMP_SUFFIX)) {
+            for (Path entry : entries) {
+                Files.deleteIfExists(entry);
+                any = true;
+            }
+        }
+        if (any) {
+            syncDirectory();
+        }
+    }
+
+    /**
+     * A renamed or deleted file can revert after a crash unless its directory entry is synced too; Linux lets a
+     * directory be opened for reading and forced. (The wal package has the same helper but keeps it private.)
+     */
+    private void syncDirectory() throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) {
+            channel.write(buf);
+        }
+    }
+}
