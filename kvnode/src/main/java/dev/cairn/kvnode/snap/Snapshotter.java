@@ -1,6 +1,7 @@
 package dev.cairn.kvnode.snap;
 
 import dev.cairn.kvnode.raft.pb.SnapshotMetadata;
+import dev.cairn.kvnode.wal.Directories;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -163,14 +164,9 @@ public final class Snapshotter {
         }
     }
 
-    /**
-     * A renamed or deleted file can revert after a crash unless its directory entry is synced too; Linux lets a
-     * directory be opened for reading and forced. (The wal package has the same helper but keeps it private.)
-     */
+    /** A renamed or deleted file can revert after a crash unless its directory entry is synced too. */
     private void syncDirectory() throws IOException {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+        Directories.sync(dir);
     }
 
     private static void writeFully(FileChannel channel, ByteBuffer buf) throws IOException {

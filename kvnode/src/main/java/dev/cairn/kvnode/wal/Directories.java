@@ -5,8 +5,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/** Fsync of a directory, which makes file creations, renames and deletions in it durable. */
-final class Directories {
+/**
+ * Fsync of a directory, which makes file creations, renames and deletions in it durable. Shared by the wal and snap
+ * packages.
+ */
+public final class Directories {
     private Directories() {
     }
 
@@ -14,7 +17,7 @@ final class Directories {
      * A new file's data can be synced and still be lost in a crash if its directory entry was not; Linux lets a
      * directory be opened for reading and forced to persist its entries.
      */
-    static void sync(Path dir) throws IOException {
+    public static void sync(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         }
