@@ -13,7 +13,7 @@ final class GrpcErrors {
     private GrpcErrors() {
     }
 
-    static StatusRuntimeException toStatus(RuntimeException failure) {
+    static StatusRuntimeException toStatus(Throwable failure) {
         if (failure instanceof KvException refused) {
             return Status.fromCode(refused.error().code()).withDescription(refused.error().message())
                     .asRuntimeException();

@@ -12,20 +12,24 @@ import dev.cairn.kvnode.proto.etcdserverpb.RangeRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.RangeResponse;
 import dev.cairn.kvnode.proto.etcdserverpb.TxnRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.TxnResponse;
-import dev.cairn.kvnode.server.KvApplier;
 import dev.cairn.kvnode.server.KvError;
-import io.grpc.Status;
+import dev.cairn.kvnode.server.KvServer;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
-/** etcd's KV service on gRPC: checks each request's shape and size, then has the server carry it out. */
+/**
+ * etcd's KV service on gRPC: checks each request's shape and size, then has the server carry it out, answering when
+ * the server's future completes (never blocking a gRPC thread on Raft).
+ */
 public final class KvService extends KVGrpc.KVImplBase {
-    private final KvApplier applier;
+    private final KvServer server;
     private final RequestChecks checks;
     private final int maxRequestBytes;
 
-    public KvService(KvApplier applier, int maxRequestBytes, int maxTxnOps) {
-        this.applier = applier;
+    public KvService(KvServer server, int maxRequestBytes, int maxTxnOps) {
+        this.server = server;
         this.checks = new RequestChecks(maxTxnOps);
         this.maxRequestBytes = maxRequestBytes;
     }
@@ -34,7 +38,7 @@ public final class KvService extends KVGrpc.KVImplBase {
     public void range(RangeRequest request, StreamObserver<RangeResponse> responses) {
         answer(responses, request, () -> {
             checks.checkRange(request);
-            return applier.range(request);
+            return server.range(request);
         });
     }
 
@@ -42,7 +46,7 @@ public final class KvService extends KVGrpc.KVImplBase {
     public void put(PutRequest request, StreamObserver<PutResponse> responses) {
         answer(responses, request, () -> {
             checks.checkPut(request);
-            return applier.put(request);
+            return server.put(request);
         });
     }
 
@@ -50,7 +54,7 @@ public final class KvService extends KVGrpc.KVImplBase {
     public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> responses) {
         answer(responses, request, () -> {
             checks.checkDeleteRange(request);
-            return applier.deleteRange(request);
+            return server.deleteRange(request);
         });
     }
 
@@ -58,30 +62,37 @@ public final class KvService extends KVGrpc.KVImplBase {
     public void txn(TxnRequest request, StreamObserver<TxnResponse> responses) {
         answer(responses, request, () -> {
             checks.checkTxn(request);
-            return applier.txn(request);
+            return server.txn(request);
         });
     }
 
     @Override
     public void compact(CompactionRequest request, StreamObserver<CompactionResponse> responses) {
-        responses.onError(Status.UNIMPLEMENTED
-                .withDescription("kvnode: compaction is not served yet (see docs/compatibility.md)")
-                .asRuntimeException());
+        answer(responses, request, () -> server.compact(request));
     }
 
-    private <T> void answer(StreamObserver<T> responses, MessageLite request, Supplier<T> work) {
+    private <T> void answer(StreamObserver<T> responses, MessageLite request,
+            Supplier<CompletableFuture<T>> work) {
         if (request.getSerializedSize() > maxRequestBytes) {
             responses.onError(GrpcErrors.toStatus(KvError.REQUEST_TOO_LARGE.exception()));
             return;
         }
-        T response;
+        CompletableFuture<T> response;
         try {
             response = work.get();
         } catch (RuntimeException e) {
             responses.onError(GrpcErrors.toStatus(e));
             return;
         }
-        responses.onNext(response);
-        responses.onCompleted();
+        response.whenComplete((result, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                responses.onError(GrpcErrors.toStatus(cause));
+            } else {
+                responses.onNext(result);
+                responses.onCompleted();
+            }
+        });
     }
 }

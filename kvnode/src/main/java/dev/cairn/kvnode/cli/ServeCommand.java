@@ -2,14 +2,19 @@ package dev.cairn.kvnode.cli;
 
 import dev.cairn.kvnode.embed.EmbeddedKvnode;
 import dev.cairn.kvnode.embed.KvnodeConfig;
+import dev.cairn.kvnode.mvcc.StoreOptions;
+import dev.cairn.kvnode.server.StorageOptions;
+import dev.cairn.kvnode.wal.WalOptions;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -66,10 +71,47 @@ final class ServeCommand implements Callable<Integer> {
             description = "Most operations in one transaction.")
     int maxTxnOps;
 
+    @Option(names = "--heartbeat-interval", defaultValue = "100", description = "Time (in milliseconds) of a "
+            + "heartbeat interval.")
+    long heartbeatIntervalMs;
+
+    @Option(names = "--election-timeout", defaultValue = "1000", description = "Time (in milliseconds) for an "
+            + "election to timeout.")
+    long electionTimeoutMs;
+
+    @Option(names = "--snapshot-count", defaultValue = "" + StorageOptions.DEFAULT_SNAPSHOT_COUNT,
+            description = "Number of committed transactions to trigger a snapshot to disk.")
+    long snapshotCount;
+
+    @Option(names = "--max-snapshots", defaultValue = "5",
+            description = "Maximum number of snapshot files to retain.")
+    int maxSnapshots;
+
+    @Option(names = "--quota-backend-bytes", defaultValue = "0",
+            description = "Raise alarms when backend size exceeds the given quota (0 defaults to 2 GiB).")
+    long quotaBackendBytes;
+
+    @Option(names = "--backend-batch-interval", defaultValue = "100ms",
+            description = "Maximum time before committing the backend transaction (e.g. 100ms, 1s).")
+    String backendBatchInterval;
+
+    @Option(names = "--backend-batch-limit", defaultValue = "10000",
+            description = "Maximum operations before committing the backend transaction.")
+    int backendBatchLimit;
+
+    @Option(names = {"--compaction-batch-limit", "--experimental-compaction-batch-limit"}, defaultValue = "1000",
+            description = "Maximum number of changes deleted in each compaction batch.")
+    int compactionBatchLimit;
+
+    @Option(names = "--wal-segment-bytes", defaultValue = "" + WalOptions.DEFAULT_SEGMENT_SIZE,
+            description = "Size each WAL segment file is preallocated to.")
+    long walSegmentBytes;
+
     @Override
     public Integer call() throws Exception {
         KvnodeConfig config = toConfig();
         CountDownLatch stopped = new CountDownLatch(1);
+        AtomicInteger exitCode = new AtomicInteger(0);
         EmbeddedKvnode node = EmbeddedKvnode.start(config);
         log.info("kvnode started version={} name={}", VersionProvider.version(), config.name());
         // Handle the stop signals ourselves rather than in a shutdown hook: the stop is then an orderly return
@@ -77,17 +119,48 @@ final class ServeCommand implements Callable<Integer> {
         for (String signal : List.of("TERM", "INT")) {
             Signal.handle(new Signal(signal), received -> stopped.countDown());
         }
+        // A member that can no longer persist stops serving and exits non-zero, so its supervisor restarts it.
+        node.failure().thenAccept(error -> {
+            exitCode.set(1);
+            stopped.countDown();
+        });
         stopped.await();
-        log.info("signal received, stopping name={}", config.name());
+        log.info("stopping name={} reason={}", config.name(), exitCode.get() == 0 ? "signal" : "failure");
         node.close();
-        return 0;
+        return exitCode.get();
     }
 
     KvnodeConfig toConfig() {
         Path dir = dataDir != null ? dataDir : Path.of(name + ".etcd");
         return new KvnodeConfig(name, dir, urls(listenClientUrls), urls(advertiseClientUrls), urls(listenPeerUrls),
                 urls(initialAdvertisePeerUrls), parseInitialCluster(initialCluster), initialClusterState,
-                initialClusterToken, urls(listenMetricsUrls), maxRequestBytes, maxTxnOps);
+                initialClusterToken, urls(listenMetricsUrls), maxRequestBytes, maxTxnOps,
+                Duration.ofMillis(heartbeatIntervalMs), Duration.ofMillis(electionTimeoutMs),
+                StorageOptions.DEFAULTS.withSnapshotCount(snapshotCount).withMaxSnapshots(maxSnapshots)
+                        .withQuotaBackendBytes(quotaBackendBytes).withWalSegmentBytes(walSegmentBytes)
+                        .withStore(new StoreOptions(goDuration(backendBatchInterval), backendBatchLimit,
+                                compactionBatchLimit)));
+    }
+
+    /** A duration as Go (and so etcd) writes it: 100ms, 1s, 1m30s. */
+    static Duration goDuration(String value) {
+        java.util.regex.Matcher part = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value);
+        Duration total = Duration.ZERO;
+        int end = 0;
+        while (part.find() && part.start() == end) {
+            long amount = Long.parseLong(part.group(1));
+            total = total.plus(switch (part.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            });
+            end = part.end();
+        }
+        if (end == 0 || end != value.length()) {
+            throw new IllegalArgumentException("'" + value + "' is not a duration like 100ms or 1s");
+        }
+        return total;
     }
 
     static List<URI> urls(String commaSeparated) {

@@ -5,10 +5,19 @@ import dev.cairn.kvnode.api.HttpEndpoints;
 import dev.cairn.kvnode.api.KvService;
 import dev.cairn.kvnode.mvcc.KeyRange;
 import dev.cairn.kvnode.mvcc.MvccStore;
+import dev.cairn.kvnode.proto.etcdserverpb.ResponseHeader;
+import dev.cairn.kvnode.raft.RaftConfig;
+import dev.cairn.kvnode.raft.RawNode;
+import dev.cairn.kvnode.raft.pb.Message;
 import dev.cairn.kvnode.server.ClusterIdentity;
+import dev.cairn.kvnode.server.EntryApplier;
 import dev.cairn.kvnode.server.KvApplier;
+import dev.cairn.kvnode.server.KvServer;
 import dev.cairn.kvnode.server.MemberIds;
+import dev.cairn.kvnode.server.MemberStorage;
+import dev.cairn.kvnode.server.RaftNode;
 import dev.cairn.kvnode.server.ServerMetrics;
+import dev.cairn.kvnode.server.StorageMetrics;
 import com.google.protobuf.ByteString;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -21,7 +30,12 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +51,9 @@ public final class EmbeddedKvnode implements AutoCloseable {
     private final KvnodeConfig config;
     private final ClusterIdentity identity;
     private final DataDirLock lock;
-    private final MvccStore store;
+    private final MemberStorage storage;
+    private final RaftNode node;
+    private final ExecutorService readers;
     private final Server grpc;
     private final List<HttpEndpoints> http = new ArrayList<>();
 
@@ -48,23 +64,46 @@ public final class EmbeddedKvnode implements AutoCloseable {
                 config.initialClusterToken());
         Path memberDir = config.dataDir().resolve("member");
         this.lock = DataDirLock.acquire(memberDir);
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MemberStorage opened = null;
+        RaftNode started = null;
+        ExecutorService readPool = null;
         try {
-            this.store = MvccStore.open(memberDir.resolve("kv.db"));
-            PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            ServerMetrics.register(metrics, store);
-            KvApplier applier = new KvApplier(store, identity::header);
-            this.grpc = startGrpc(config, new KvService(applier, config.maxRequestBytes(), config.maxTxnOps()),
+            opened = MemberStorage.open(memberDir, identity.memberId(), identity.clusterId(),
+                    identity.founderIds(), config.storage(), new StorageMetrics(metrics));
+            MvccStore store = opened.store();
+            RaftNode[] self = new RaftNode[1];
+            LongFunction<ResponseHeader> headers = revision -> identity.header(revision,
+                    self[0] == null ? 0 : self[0].term());
+            KvApplier applier = new KvApplier(store, headers);
+            RawNode raw = new RawNode(RaftConfig.defaults(identity.memberId(), opened.raftLog(), new Random())
+                    .withElectionTicks(config.electionTicks()).withApplied(opened.snapshotIndex()));
+            started = new RaftNode(raw, opened, new EntryApplier(store, applier, headers), EmbeddedKvnode::noPeers,
+                    config.heartbeatInterval(), config.storage());
+            self[0] = started;
+            started.start();
+            awaitReady(started, config);
+            ServerMetrics.register(metrics, store, started);
+            readPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                    daemonThreads("kv-read"));
+            KvServer server = new KvServer(started, applier, opened, config.storage().effectiveQuotaBytes(),
+                    config.requestTimeout(), readPool);
+            this.grpc = startGrpc(config, new KvService(server, config.maxRequestBytes(), config.maxTxnOps()),
                     new GrpcMetricsInterceptor(metrics));
+            this.storage = opened;
+            this.node = started;
+            this.readers = readPool;
             for (URI url : config.listenMetricsUrls()) {
                 http.add(HttpEndpoints.start(socketAddress(url), this::healthProblem, metrics));
             }
         } catch (IOException | RuntimeException e) {
-            closeQuietly();
+            http.forEach(HttpEndpoints::close);
+            stopQuietly(started, opened, readPool);
             throw e;
         }
         log.info("serving name={} member_id={} cluster_id={} client_urls={} revision={}", config.name(),
                 MemberIds.toHex(identity.memberId()), MemberIds.toHex(identity.clusterId()),
-                config.listenClientUrls(), store.currentRevision());
+                config.listenClientUrls(), storage.store().currentRevision());
     }
 
     /** Opens the data directory and starts serving; returns once every listener is bound. */
@@ -90,6 +129,22 @@ public final class EmbeddedKvnode implements AutoCloseable {
         grpc.awaitTermination();
     }
 
+    /** Completes with the error when the member failed and stopped serving (it never completes otherwise). */
+    public CompletableFuture<Throwable> failure() {
+        CompletableFuture<Throwable> failed = new CompletableFuture<>();
+        node.terminated().whenComplete((ignored, error) -> {
+            if (error != null) {
+                failed.complete(error);
+            }
+        });
+        return failed;
+    }
+
+    /** The Raft node, for tests that take snapshots or watch the applied index. */
+    public RaftNode raftNode() {
+        return node;
+    }
+
     @Override
     public void close() {
         log.info("stopping name={}", config.name());
@@ -103,17 +158,48 @@ public final class EmbeddedKvnode implements AutoCloseable {
             grpc.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        closeQuietly();
+        stopQuietly(node, storage, readers);
         log.info("stopped name={}", config.name());
     }
 
-    /** Null when a read through the store succeeds; the reason otherwise. */
+    /** Null when the node loop runs and a read through the store succeeds; the reason otherwise. */
     private String healthProblem() {
+        if (node.terminated().isDone()) {
+            return "the node loop has stopped";
+        }
+        if (node.leader() == 0) {
+            return "RAFT NO LEADER";
+        }
         try {
-            store.range(KeyRange.single(ByteString.copyFromUtf8("health")), 0, 1, true);
+            storage.store().range(KeyRange.single(ByteString.copyFromUtf8("health")), 0, 1, true);
             return null;
         } catch (RuntimeException e) {
             return "store unreadable: " + e.getMessage();
+        }
+    }
+
+    /**
+     * Waits for the node to elect its leader and replay its log before serving clients, as etcd waits for its
+     * ReadyNotify; a member that cannot get ready in time serves anyway and reports it in /health.
+     */
+    private static void awaitReady(RaftNode node, KvnodeConfig config) throws IOException {
+        try {
+            node.ready().get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.warn("not ready after {}ms (no leader yet); serving anyway", config.requestTimeout().toMillis());
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("the member failed while starting: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting", e);
+        }
+    }
+
+    /** A one-member cluster has no peers; the Raft core addresses no one. */
+    private static void noPeers(List<Message> messages) {
+        if (!messages.isEmpty()) {
+            log.warn("dropping {} raft messages: this member has no peers (first to={})", messages.size(),
+                    messages.get(0).to());
         }
     }
 
@@ -153,18 +239,33 @@ public final class EmbeddedKvnode implements AutoCloseable {
         return new InetSocketAddress(url.getHost(), url.getPort());
     }
 
-    private void closeQuietly() {
+    private void stopQuietly(RaftNode raftNode, MemberStorage memberStorage, ExecutorService readPool) {
+        if (raftNode != null) {
+            raftNode.close();
+        }
+        if (readPool != null) {
+            readPool.shutdownNow();
+        }
         try {
-            if (store != null) {
-                store.close();
+            if (memberStorage != null) {
+                memberStorage.close();
             }
-        } catch (RuntimeException e) {
-            log.warn("closing store failed error={}", e.toString());
+        } catch (IOException | RuntimeException e) {
+            log.warn("closing member storage failed error={}", e.toString());
         }
         try {
             lock.close();
         } catch (IOException e) {
             log.warn("releasing data directory lock failed error={}", e.toString());
         }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 }

@@ -1,7 +1,9 @@
 package dev.cairn.kvnode.embed;
 
+import dev.cairn.kvnode.server.StorageOptions;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +12,8 @@ import java.util.Map;
  *
  * @param initialCluster member name to its peer URLs, from {@code --initial-cluster}
  * @param initialClusterState "new" to bootstrap, "existing" to join
+ * @param heartbeatInterval the Raft tick (etcd's --heartbeat-interval)
+ * @param electionTimeout how long a follower waits for a leader before campaigning (etcd's --election-timeout)
  */
 public record KvnodeConfig(
         String name,
@@ -23,14 +27,24 @@ public record KvnodeConfig(
         String initialClusterToken,
         List<URI> listenMetricsUrls,
         int maxRequestBytes,
-        int maxTxnOps) {
+        int maxTxnOps,
+        Duration heartbeatInterval,
+        Duration electionTimeout,
+        StorageOptions storage) {
 
     /** etcd's default for --max-request-bytes: 1.5 MiB. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 1536 * 1024;
     /** etcd's default for --max-txn-ops. */
     public static final int DEFAULT_MAX_TXN_OPS = 128;
 
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofMillis(100);
+    public static final Duration DEFAULT_ELECTION_TIMEOUT = Duration.ofMillis(1000);
+
     public KvnodeConfig {
+        if (electionTimeout.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+            throw new IllegalArgumentException("--election-timeout (" + electionTimeout.toMillis()
+                    + "ms) must be at least twice --heartbeat-interval (" + heartbeatInterval.toMillis() + "ms)");
+        }
         listenClientUrls = List.copyOf(listenClientUrls);
         advertiseClientUrls = List.copyOf(advertiseClientUrls);
         listenPeerUrls = List.copyOf(listenPeerUrls);
@@ -47,6 +61,22 @@ public record KvnodeConfig(
         List<URI> metrics = metricsPort < 0 ? List.of() : List.of(URI.create("http://" + host + ":" + metricsPort));
         return new KvnodeConfig(name, dataDir, List.of(client), List.of(client), List.of(peer), List.of(peer),
                 Map.of(name, List.of(peer)), "new", "etcd-cluster", metrics, DEFAULT_MAX_REQUEST_BYTES,
-                DEFAULT_MAX_TXN_OPS);
+                DEFAULT_MAX_TXN_OPS, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_ELECTION_TIMEOUT, StorageOptions.DEFAULTS);
+    }
+
+    public KvnodeConfig withStorage(StorageOptions value) {
+        return new KvnodeConfig(name, dataDir, listenClientUrls, advertiseClientUrls, listenPeerUrls,
+                initialAdvertisePeerUrls, initialCluster, initialClusterState, initialClusterToken, listenMetricsUrls,
+                maxRequestBytes, maxTxnOps, heartbeatInterval, electionTimeout, value);
+    }
+
+    /** Election timeout in ticks, as the Raft core counts it. */
+    public int electionTicks() {
+        return (int) (electionTimeout.toMillis() / heartbeatInterval.toMillis());
+    }
+
+    /** etcd's request timeout: 5 s plus twice the election timeout. */
+    public Duration requestTimeout() {
+        return Duration.ofSeconds(5).plus(electionTimeout.multipliedBy(2));
     }
 }

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.BiConsumer;
-import org.mapdb.Atomic;
 import org.mapdb.BTreeMap;
 import org.mapdb.DB;
 import org.mapdb.DBMaker;
@@ -13,16 +12,28 @@ import org.mapdb.Serializer;
 import org.mapdb.serializer.SerializerArrayTuple;
 
 /**
- * The durable half of the MVCC store, on MapDB: every change to every key, stored under its revision, and the
- * store's current revision, written in one transaction so that a crash leaves either both or neither.
+ * The durable half of the MVCC store, on MapDB: every retained change to every key under its revision, and a meta
+ * map (current revision, consistent index and term, compaction progress). Changes and meta become durable together
+ * at {@link #commit()} — MapDB's transaction log makes a commit all or nothing — so after a crash the meta always
+ * describes exactly the changes that survived.
+ *
+ * <p>Between commits everything written is visible to readers of this instance (MapDB has one global transaction),
+ * which is what lets the store batch many applied entries into one commit: the Raft WAL, not the backend, is what
+ * makes an acknowledged write durable; the backend's consistent index says which entries it already holds.
  *
  * <p>File-channel mode, not memory-mapped: with transactions it commits several times faster here.
  */
 final class Backend implements AutoCloseable {
+    static final String CURRENT_REVISION = "currentRevision";
+    static final String CONSISTENT_INDEX = "consistentIndex";
+    static final String CONSISTENT_TERM = "consistentTerm";
+    static final String SCHEDULED_COMPACT = "scheduledCompactRevision";
+    static final String FINISHED_COMPACT = "finishedCompactRevision";
+
     private final Path file;
     private final DB db;
     private final BTreeMap<Object[], byte[]> changes;
-    private final Atomic.Long currentRevision;
+    private final BTreeMap<String, Long> meta;
 
     private Backend(Path file, DB db) {
         this.file = file;
@@ -31,7 +42,7 @@ final class Backend implements AutoCloseable {
                 .keySerializer(new SerializerArrayTuple(Serializer.LONG, Serializer.LONG))
                 .valueSerializer(Serializer.BYTE_ARRAY)
                 .createOrOpen();
-        this.currentRevision = db.atomicLong("meta.currentRevision").createOrOpen();
+        this.meta = db.treeMap("meta", Serializer.STRING, Serializer.LONG).createOrOpen();
     }
 
     static Backend open(Path file) {
@@ -44,43 +55,63 @@ final class Backend implements AutoCloseable {
         }
     }
 
+    Path file() {
+        return file;
+    }
+
     void put(Revision revision, byte[] record) {
-        changes.put(new Object[] {revision.main(), revision.sub()}, record);
+        changes.put(key(revision), record);
     }
 
     byte[] get(Revision revision) {
-        return changes.get(new Object[] {revision.main(), revision.sub()});
+        return changes.get(key(revision));
     }
 
-    /** The store's revision as of the last commit; 0 for a new file. */
-    long currentRevision() {
-        return currentRevision.get();
+    /** Removes a change; returns its size in bytes, 0 when there was none. */
+    int remove(Revision revision) {
+        byte[] removed = changes.remove(key(revision));
+        return removed == null ? 0 : removed.length;
     }
 
-    /** Makes everything put since the last commit durable, together with the new current revision. */
-    void commit(long revision) {
+    long meta(String name) {
+        Long value = meta.get(name);
+        return value == null ? 0 : value;
+    }
+
+    void setMeta(String name, long value) {
+        meta.put(name, value);
+    }
+
+    /** Makes everything written since the last commit durable, all or nothing (MapDB fsyncs its log). */
+    void commit() {
         try {
-            currentRevision.set(revision);
             db.commit();
         } catch (RuntimeException e) {
-            throw new BackendException("backend commit failed file=" + file + " revision=" + revision, e);
+            throw new BackendException("backend commit failed file=" + file, e);
         }
     }
 
-    /** Forgets everything put since the last commit. */
+    /** Forgets everything written since the last commit. */
     void rollback() {
         db.rollback();
     }
 
     /** Visits every stored change in revision order. */
     void forEach(BiConsumer<Revision, byte[]> visitor) {
-        for (Map.Entry<Object[], byte[]> entry : changes.entrySet()) {
+        forEachUpTo(Long.MAX_VALUE, visitor);
+    }
+
+    /** Visits, in revision order, the stored changes whose main revision is at most {@code main}. */
+    void forEachUpTo(long main, BiConsumer<Revision, byte[]> visitor) {
+        Map<Object[], byte[]> upTo = main == Long.MAX_VALUE ? changes
+                : changes.headMap(new Object[] {main, Long.MAX_VALUE}, true);
+        for (Map.Entry<Object[], byte[]> entry : upTo.entrySet()) {
             Object[] key = entry.getKey();
             visitor.accept(new Revision((Long) key[0], (Long) key[1]), entry.getValue());
         }
     }
 
-    /** Bytes the backend occupies on disk. */
+    /** Bytes the backend file occupies on disk: what the quota is checked against, as etcd checks it. */
     long sizeBytes() {
         try {
             return Files.size(file);
@@ -92,5 +123,9 @@ final class Backend implements AutoCloseable {
     @Override
     public void close() {
         db.close();
+    }
+
+    private static Object[] key(Revision revision) {
+        return new Object[] {revision.main(), revision.sub()};
     }
 }

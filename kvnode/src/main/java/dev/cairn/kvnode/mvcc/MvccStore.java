@@ -4,62 +4,104 @@ import com.google.protobuf.ByteString;
 import dev.cairn.kvnode.proto.mvccpb.KeyValue;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.NavigableMap;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A multi-version key-value store after etcd's mvcc: every write transaction gets the next revision, every change is
- * kept under its revision in the {@link Backend}, and an in-memory index of each key's history finds the value of
- * any key at any retained revision.
+ * kept under its revision in the {@link Backend}, and an in-memory {@link KeyIndex} finds the value of any key at any
+ * retained revision.
  *
  * <p>One write transaction at a time; reads run concurrently with each other and never see a transaction that has
- * not committed. A new store is at revision 1, as etcd's is, so the first write is revision 2.
+ * not finished. A new store is at revision 1, as etcd's is, so the first write is revision 2.
+ *
+ * <p>Every write names the Raft entry it applies ({@link ApplyPosition}); the store commits its backend in batches
+ * (every {@link StoreOptions#batchInterval()} or {@link StoreOptions#batchLimit()} writes) with that position in
+ * the same commit, so that a restart knows which entries the backend already holds.
  */
 public final class MvccStore implements AutoCloseable {
     static final long INITIAL_REVISION = 1;
+    private static final Logger log = LoggerFactory.getLogger("mvcc");
 
     private final Backend backend;
+    private final StoreOptions options;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private final TreeMap<ByteString, KeyHistory> index = new TreeMap<>(ByteString.unsignedLexicographicalComparator());
+    /** Held by a physical compaction while it deletes, and by whatever must see the backend unchanged by one. */
+    private final ReentrantLock compactionLock = new ReentrantLock();
+    private final KeyIndex index = new KeyIndex();
+    private final Compactor compactor;
+    private final ScheduledExecutorService committer;
     private long currentRevision;
-    /** Keys live at the newest revision, kept as changes happen so that reading it costs nothing. */
-    private long liveKeys;
+    /** Reads below this revision are refused; compaction to it may still be deleting in the background. */
+    private long compactRevision;
+    private ApplyPosition applied;
+    private int uncommittedWrites;
+    private boolean dirty;
+    /** Bytes of the changes the backend holds: what a defragmented file would need. */
+    private long inUseBytes;
+    private boolean closed;
 
-    private MvccStore(Backend backend) {
+    private MvccStore(Backend backend, StoreOptions options) {
         this.backend = backend;
+        this.options = options;
+        this.compactor = new Compactor(this, options.compactionBatchLimit());
+        loadMeta();
         rebuildIndex();
-    }
-
-    /** Opens (or creates) the store kept in {@code file}, rebuilding the key index from what is stored there. */
-    public static MvccStore open(Path file) {
-        return new MvccStore(Backend.open(file));
-    }
-
-    public long currentRevision() {
-        lock.readLock().lock();
-        try {
-            return currentRevision;
-        } finally {
-            lock.readLock().unlock();
+        this.committer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mvcc-batch-commit"));
+        long interval = options.batchInterval().toNanos();
+        committer.scheduleWithFixedDelay(this::commitIfDirty, interval, interval, TimeUnit.NANOSECONDS);
+        long finished = backend.meta(Backend.FINISHED_COMPACT);
+        if (compactRevision > finished) {
+            log.info("resuming compaction revision={} finished={}", compactRevision, finished);
+            compactor.schedule(compactRevision, index.keep(compactRevision));
         }
     }
 
-    /** Bytes the store occupies on disk. */
+    /** Opens (or creates) the store kept in {@code file}, rebuilding the key index from what is stored there. */
+    public static MvccStore open(Path file, StoreOptions options) {
+        return new MvccStore(Backend.open(file), options);
+    }
+
+    public static MvccStore open(Path file) {
+        return open(file, StoreOptions.DEFAULTS);
+    }
+
+    public long currentRevision() {
+        return underReadLock(() -> currentRevision);
+    }
+
+    /** The revision the store was last compacted at; 0 when never. */
+    public long compactRevision() {
+        return underReadLock(() -> compactRevision);
+    }
+
+    /** The last Raft entry applied (durable in the backend once the next batch commits). */
+    public ApplyPosition applied() {
+        return underReadLock(() -> applied);
+    }
+
+    /** Bytes the backend file occupies on disk. */
     public long sizeBytes() {
         return backend.sizeBytes();
     }
 
+    /** Bytes of the data the backend holds; the file shrinks towards this when defragmented. */
+    public long sizeInUseBytes() {
+        return underReadLock(() -> inUseBytes);
+    }
+
     /** Number of keys live at the newest revision. */
     public long liveKeyCount() {
-        lock.readLock().lock();
-        try {
-            return liveKeys;
-        } finally {
-            lock.readLock().unlock();
-        }
+        return underReadLock(index::liveKeys);
     }
 
     /**
@@ -67,6 +109,8 @@ public final class MvccStore implements AutoCloseable {
      *
      * @param limit most keys to return, 0 for all; the count covers every match regardless
      * @param countOnly count the matches and return none of them
+     * @throws FutureRevisionException past the current revision
+     * @throws CompactedRevisionException below the compacted revision
      */
     public RangeResult range(KeyRange range, long atRevision, long limit, boolean countOnly) {
         lock.readLock().lock();
@@ -75,35 +119,167 @@ public final class MvccStore implements AutoCloseable {
             if (at > currentRevision) {
                 throw new FutureRevisionException(atRevision, currentRevision);
             }
+            if (at < compactRevision) {
+                throw new CompactedRevisionException(atRevision, compactRevision);
+            }
             return rangeAt(range, at, limit, countOnly);
         } finally {
             lock.readLock().unlock();
         }
     }
 
-    /** Starts the one write transaction; it holds the store's write lock until it commits or closes. */
-    public WriteTxn beginWrite() {
+    /**
+     * Starts the one write transaction, applying the Raft entry at {@code position}; it holds the store's write lock
+     * until it commits or closes. Either way the store then counts the entry as applied.
+     */
+    public WriteTxn beginWrite(ApplyPosition position) {
         lock.writeLock().lock();
-        return new WriteTxn(this, currentRevision + 1);
+        return new WriteTxn(this, currentRevision + 1, position);
     }
 
-    @Override
-    public void close() {
+    /** Records that the entry at {@code position} was applied without changing any key. */
+    public void markApplied(ApplyPosition position) {
         lock.writeLock().lock();
         try {
+            advance(position);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Compacts the history at {@code revision}, applying the entry at {@code position}: from now on reads below it
+     * are refused, and the changes no read at or after it needs are deleted in the background, a batch at a time,
+     * so writes go on meanwhile. The compaction point is committed before this returns, so a crash resumes it.
+     *
+     * @return completes when the background deletion has finished
+     * @throws CompactedRevisionException at or below the revision already compacted
+     * @throws FutureRevisionException past the current revision
+     */
+    public CompletableFuture<Void> compact(long revision, ApplyPosition position) {
+        lock.writeLock().lock();
+        try {
+            if (revision <= compactRevision) {
+                advance(position);
+                throw new CompactedRevisionException(revision, compactRevision);
+            }
+            if (revision > currentRevision) {
+                advance(position);
+                throw new FutureRevisionException(revision, currentRevision);
+            }
+            compactRevision = revision;
+            backend.setMeta(Backend.SCHEDULED_COMPACT, revision);
+            advance(position);
+            commitBackend();
+            Set<Revision> keep = index.compact(revision);
+            return compactor.schedule(revision, keep);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * etcd's HashKV: a CRC-32C of every retained change up to {@code revision} (the newest when not positive), key
+     * and value, in revision order — counting changes below the compacted revision only when compaction keeps them,
+     * so the hash does not depend on how far a background compaction has got.
+     */
+    public HashResult hash(long revision) {
+        compactionLock.lock();
+        try {
+            long at;
+            long compacted;
+            Set<Revision> kept;
+            lock.readLock().lock();
+            try {
+                at = revision <= 0 ? currentRevision : revision;
+                if (at > currentRevision) {
+                    throw new FutureRevisionException(revision, currentRevision);
+                }
+                if (at < compactRevision) {
+                    throw new CompactedRevisionException(revision, compactRevision);
+                }
+                compacted = compactRevision;
+                kept = index.keep(compacted);
+            } finally {
+                lock.readLock().unlock();
+            }
+            CRC32C crc = new CRC32C();
+            byte[] key = new byte[16];
+            backend.forEachUpTo(at, (rev, record) -> {
+                if (rev.main() > compacted || kept.contains(rev)) {
+                    java.nio.ByteBuffer.wrap(key).putLong(rev.main()).putLong(rev.sub());
+                    crc.update(key);
+                    crc.update(record);
+                }
+            });
+            return new HashResult((int) crc.getValue(), at, compacted);
+        } finally {
+            compactionLock.unlock();
+        }
+    }
+
+    /**
+     * Fixes the store's state as of now, for a snapshot: the image is written later (by {@link StoreImage#writeTo})
+     * while writes go on, from changes that no later write touches.
+     */
+    public StoreImage captureImage() {
+        lock.writeLock().lock();
+        try {
+            commitBackend();
+            return new StoreImage(this, currentRevision, compactRevision, applied);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Makes everything applied so far durable now, rather than at the next batch. */
+    public void forceCommit() {
+        lock.writeLock().lock();
+        try {
+            commitBackend();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Commits what was applied and closes the backend. */
+    @Override
+    public void close() {
+        shutdown(true);
+    }
+
+    /** Closes without committing what the last batch holds, as a crash would leave it. For crash tests. */
+    public void closeAsCrash() {
+        shutdown(false);
+    }
+
+    private void shutdown(boolean commit) {
+        committer.shutdownNow();
+        compactor.stop();
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (commit) {
+                commitBackend();
+            } else {
+                backend.rollback();
+            }
             backend.close();
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    // The methods below run under the write lock, called by WriteTxn.
+    // Package-private: used under the write lock by WriteTxn, and by Compactor and StoreImage.
 
     RangeResult rangeAt(KeyRange range, long at, long limit, boolean countOnly) {
         List<KeyValue> kvs = new ArrayList<>();
         long count = 0;
-        for (var entry : histories(range).entrySet()) {
-            KeyHistory.Snapshot found = entry.getValue().at(at);
+        for (KeyHistory history : index.histories(range).values()) {
+            KeyHistory.Snapshot found = history.at(at);
             if (found == null) {
                 continue;
             }
@@ -116,60 +292,114 @@ public final class MvccStore implements AutoCloseable {
     }
 
     KeyHistory.Snapshot latest(ByteString key) {
-        KeyHistory history = index.get(key);
-        return history == null ? null : history.at(Long.MAX_VALUE);
+        return index.latest(key);
     }
 
     void recordPut(Revision revision, KeyValue kv) {
-        backend.put(revision, ChangeCodec.encodePut(kv));
-        indexPut(kv.getKey(), revision);
+        byte[] record = ChangeCodec.encodePut(kv);
+        backend.put(revision, record);
+        inUseBytes += record.length;
+        index.put(kv.getKey(), revision);
     }
 
     void recordTombstone(Revision revision, ByteString key) {
         KeyValue marker = KeyValue.newBuilder().setKey(key).setModRevision(revision.main()).build();
-        backend.put(revision, ChangeCodec.encodeTombstone(marker));
-        indexTombstone(key, revision);
+        byte[] record = ChangeCodec.encodeTombstone(marker);
+        backend.put(revision, record);
+        inUseBytes += record.length;
+        index.tombstone(key, revision);
     }
 
-    private void indexPut(ByteString key, Revision revision) {
-        KeyHistory history = index.computeIfAbsent(key, k -> new KeyHistory());
-        if (!history.isLive()) {
-            liveKeys++;
-        }
-        history.put(revision);
+    void markAppliedLocked(ApplyPosition position) {
+        advance(position);
     }
 
-    private void indexTombstone(ByteString key, Revision revision) {
-        index.get(key).tombstone(revision);
-        liveKeys--;
-    }
-
-    void commit(long revision) {
-        backend.commit(revision);
+    /** Ends a write transaction that changed keys: its revision becomes the current one. */
+    void finishWrite(long revision, ApplyPosition position) {
         currentRevision = revision;
+        advance(position);
+        if (++uncommittedWrites >= options.batchLimit()) {
+            commitBackend();
+        }
     }
 
-    /** Undoes a transaction that did not commit: the backend forgets it, and the index is rebuilt from the backend. */
-    void abort() {
-        backend.rollback();
+    /**
+     * Undoes a write transaction that failed half way: deletes the changes it stored at {@code main} and rebuilds the
+     * index from the backend. Rare (etcd's checks refuse a request before it writes), so simplicity wins over speed.
+     */
+    void undo(long main, long changes, ApplyPosition position) {
+        for (long sub = 0; sub < changes; sub++) {
+            inUseBytes -= backend.remove(new Revision(main, sub));
+        }
         rebuildIndex();
+        advance(position);
     }
 
     void releaseWriteLock() {
         lock.writeLock().unlock();
     }
 
-    private NavigableMap<ByteString, KeyHistory> histories(KeyRange range) {
-        if (range.isSingleKey()) {
-            return index.subMap(range.key(), true, range.key(), true);
+    Backend backend() {
+        return backend;
+    }
+
+    ReentrantLock compactionLock() {
+        return compactionLock;
+    }
+
+    /** Deletes one batch of compacted changes under the write lock, so writes wait for at most one batch. */
+    void deleteCompacted(List<Revision> revisions) {
+        lock.writeLock().lock();
+        try {
+            for (Revision revision : revisions) {
+                inUseBytes -= backend.remove(revision);
+            }
+            dirty = true;
+        } finally {
+            lock.writeLock().unlock();
         }
-        if (range.isOpenEnded()) {
-            return index.tailMap(range.key(), true);
+    }
+
+    void finishCompaction(long revision) {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            backend.setMeta(Backend.FINISHED_COMPACT, revision);
+            commitBackend();
+        } finally {
+            lock.writeLock().unlock();
         }
-        if (ByteString.unsignedLexicographicalComparator().compare(range.key(), range.end()) >= 0) {
-            return Collections.emptyNavigableMap();
+    }
+
+    private void advance(ApplyPosition position) {
+        if (position.isAfter(applied)) {
+            applied = position;
+            dirty = true;
         }
-        return index.subMap(range.key(), true, range.end(), false);
+    }
+
+    private void commitIfDirty() {
+        lock.writeLock().lock();
+        try {
+            if (dirty && !closed) {
+                commitBackend();
+            }
+        } catch (RuntimeException e) {
+            log.error("backend batch commit failed error={}", e.toString());
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void commitBackend() {
+        backend.setMeta(Backend.CURRENT_REVISION, currentRevision);
+        backend.setMeta(Backend.CONSISTENT_INDEX, applied.index());
+        backend.setMeta(Backend.CONSISTENT_TERM, applied.term());
+        backend.commit();
+        uncommittedWrites = 0;
+        dirty = false;
     }
 
     private KeyValue read(Revision revision) {
@@ -182,15 +412,38 @@ public final class MvccStore implements AutoCloseable {
 
     private void rebuildIndex() {
         index.clear();
-        liveKeys = 0;
+        long[] bytes = {0};
         backend.forEach((revision, record) -> {
-            ByteString key = ChangeCodec.decode(record).getKey();
-            if (ChangeCodec.isTombstone(record)) {
-                indexTombstone(key, revision);
-            } else {
-                indexPut(key, revision);
-            }
+            KeyValue kv = ChangeCodec.decode(record);
+            index.restore(kv.getKey(), revision, ChangeCodec.isTombstone(record), kv.getCreateRevision(),
+                    kv.getVersion());
+            bytes[0] += record.length;
         });
-        currentRevision = Math.max(INITIAL_REVISION, backend.currentRevision());
+        inUseBytes = bytes[0];
+        if (compactRevision > 0) {
+            index.compact(compactRevision);
+        }
+    }
+
+    /** The state as of the last backend commit; writes since then are in the WAL and are applied again. */
+    private void loadMeta() {
+        currentRevision = Math.max(INITIAL_REVISION, backend.meta(Backend.CURRENT_REVISION));
+        compactRevision = backend.meta(Backend.SCHEDULED_COMPACT);
+        applied = new ApplyPosition(backend.meta(Backend.CONSISTENT_INDEX), backend.meta(Backend.CONSISTENT_TERM));
+    }
+
+    private <T> T underReadLock(java.util.function.Supplier<T> read) {
+        lock.readLock().lock();
+        try {
+            return read.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
     }
 }

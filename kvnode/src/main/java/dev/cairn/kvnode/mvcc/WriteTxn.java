@@ -8,17 +8,20 @@ import java.util.List;
 /**
  * One atomic write: every change in it shares the main revision {@code current + 1} and takes the next sub
  * revision. Reads inside the transaction see its own earlier changes. Nothing is visible to other readers, or
- * durable, until {@link #commit()}; a transaction closed without committing leaves no trace.
+ * durable, until {@link #commit()}; a transaction closed without committing leaves no trace in the keys. Either way
+ * the store counts the Raft entry it applies as applied: a request that failed is an applied entry too.
  */
 public final class WriteTxn implements AutoCloseable {
     private final MvccStore store;
     private final long main;
+    private final ApplyPosition position;
     private long sub;
     private boolean finished;
 
-    WriteTxn(MvccStore store, long main) {
+    WriteTxn(MvccStore store, long main, ApplyPosition position) {
         this.store = store;
         this.main = main;
+        this.position = position;
     }
 
     /** Reads the newest state, including this transaction's changes so far. */
@@ -65,9 +68,10 @@ public final class WriteTxn implements AutoCloseable {
         finished = true;
         try {
             if (sub == 0) {
+                store.markAppliedLocked(position);
                 return main - 1;
             }
-            store.commit(main);
+            store.finishWrite(main, position);
             return main;
         } finally {
             store.releaseWriteLock();
@@ -82,7 +86,9 @@ public final class WriteTxn implements AutoCloseable {
         finished = true;
         try {
             if (sub > 0) {
-                store.abort();
+                store.undo(main, sub, position);
+            } else {
+                store.markAppliedLocked(position);
             }
         } finally {
             store.releaseWriteLock();

@@ -57,6 +57,13 @@ public record RaftConfig(long id, int electionTick, int heartbeatTick, Storage s
                 preVote, readOnlyOption, disableProposalForwarding, stepDownOnRemoval, random);
     }
 
+    /** An election timeout of {@code ticks}; the heartbeat stays one tick. */
+    public RaftConfig withElectionTicks(int ticks) {
+        return new RaftConfig(id, ticks, heartbeatTick, storage, applied, maxSizePerMsg, maxCommittedSizePerReady,
+                maxUncommittedEntriesSize, maxInflightMsgs, maxInflightBytes, checkQuorum, preVote, readOnlyOption,
+                disableProposalForwarding, stepDownOnRemoval, random);
+    }
+
     public RaftConfig withReadOnlyOption(ReadOnlyOption value) {
         return new RaftConfig(id, electionTick, heartbeatTick, storage, applied, maxSizePerMsg,
                 maxCommittedSizePerReady, maxUncommittedEntriesSize, maxInflightMsgs, maxInflightBytes, checkQuorum,

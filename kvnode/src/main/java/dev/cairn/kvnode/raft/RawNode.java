@@ -222,7 +222,8 @@ public final class RawNode {
         return raft.term;
     }
 
-    ConfState confState() {
+    /** The configuration in force, as the application last applied it. */
+    public ConfState confState() {
         return raft.tracker.confState();
     }
 

@@ -8,11 +8,12 @@ import java.util.Map;
 /**
  * Who this member is and which cluster it belongs to, as every response header reports it.
  *
- * <p>Until the Raft core drives kvnode, a node serves a one-member cluster in a single implicit term, so
- * {@code raftTerm} is that term: 1.
+ * @param founderIds the member ids of the cluster's founding members, which a new cluster bootstraps with
  */
-public record ClusterIdentity(long clusterId, long memberId, long raftTerm) {
-    static final long SINGLE_MEMBER_TERM = 1;
+public record ClusterIdentity(long clusterId, long memberId, List<Long> founderIds) {
+    public ClusterIdentity {
+        founderIds = List.copyOf(founderIds);
+    }
 
     /** Derives the ids from the bootstrap flags, as etcd does for a new cluster. */
     public static ClusterIdentity bootstrap(String memberName, Map<String, List<URI>> initialCluster, String token) {
@@ -25,10 +26,10 @@ public record ClusterIdentity(long clusterId, long memberId, long raftTerm) {
         List<Long> allIds = initialCluster.values().stream()
                 .map(urls -> MemberIds.memberId(strings(urls), token))
                 .toList();
-        return new ClusterIdentity(MemberIds.clusterId(allIds), memberId, SINGLE_MEMBER_TERM);
+        return new ClusterIdentity(MemberIds.clusterId(allIds), memberId, allIds);
     }
 
-    public ResponseHeader header(long revision) {
+    public ResponseHeader header(long revision, long raftTerm) {
         return ResponseHeader.newBuilder()
                 .setClusterId(clusterId)
                 .setMemberId(memberId)

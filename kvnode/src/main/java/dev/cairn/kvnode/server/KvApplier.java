@@ -1,6 +1,7 @@
 package dev.cairn.kvnode.server;
 
 import com.google.protobuf.ByteString;
+import dev.cairn.kvnode.mvcc.CompactedRevisionException;
 import dev.cairn.kvnode.mvcc.FutureRevisionException;
 import dev.cairn.kvnode.mvcc.KeyRange;
 import dev.cairn.kvnode.mvcc.MvccStore;
@@ -28,7 +29,7 @@ import java.util.function.LongFunction;
  * ({@code RequestChecks}); what is left to refuse here depends on the store's state (a missing key for ignore_value,
  * a revision not reached yet). Every write request is one store transaction, so it is all-or-nothing.
  *
- * <p>This is the apply step: once the Raft core drives kvnode, committed entries come through here in log order.
+ * <p>Writes run in a store transaction the caller opens for the Raft entry being applied; reads run directly.
  */
 public final class KvApplier {
     /** kvnode has no lease store yet: every lease id but "none" is unknown. */
@@ -43,39 +44,30 @@ public final class KvApplier {
     }
 
     public RangeResponse range(RangeRequest request) {
-        try {
-            RangeResult found = store.range(rangeOf(request.getKey(), request.getRangeEnd()), request.getRevision(),
-                    storeLimit(request), request.getCountOnly());
-            return shapeRange(request, found).setHeader(headers.apply(store.currentRevision())).build();
-        } catch (FutureRevisionException e) {
-            throw KvError.FUTURE_REVISION.exception();
-        }
+        RangeResult found = storeRange(rangeOf(request.getKey(), request.getRangeEnd()), request.getRevision(),
+                storeLimit(request), request.getCountOnly());
+        return shapeRange(request, found).setHeader(headers.apply(store.currentRevision())).build();
     }
 
-    public PutResponse put(PutRequest request) {
-        try (WriteTxn txn = store.beginWrite()) {
-            PutResponse.Builder response = put(txn, request);
-            return response.setHeader(headers.apply(txn.commit())).build();
-        }
+    /** Applies a put in {@code txn} and commits it; on an error the caller's close of {@code txn} undoes it. */
+    public PutResponse put(WriteTxn txn, PutRequest request) {
+        PutResponse.Builder response = applyPut(txn, request);
+        return response.setHeader(headers.apply(txn.commit())).build();
     }
 
-    public DeleteRangeResponse deleteRange(DeleteRangeRequest request) {
-        try (WriteTxn txn = store.beginWrite()) {
-            DeleteRangeResponse.Builder response = deleteRange(txn, request);
-            return response.setHeader(headers.apply(txn.commit())).build();
-        }
+    public DeleteRangeResponse deleteRange(WriteTxn txn, DeleteRangeRequest request) {
+        DeleteRangeResponse.Builder response = applyDelete(txn, request);
+        return response.setHeader(headers.apply(txn.commit())).build();
     }
 
-    public TxnResponse txn(TxnRequest request) {
-        try (WriteTxn txn = store.beginWrite()) {
-            TxnResponse.Builder response = txn(txn, request);
-            long revision = txn.commit();
-            stampRevision(response, revision);
-            return response.setHeader(headers.apply(revision)).build();
-        }
+    public TxnResponse txn(WriteTxn txn, TxnRequest request) {
+        TxnResponse.Builder response = applyTxn(txn, request);
+        long revision = txn.commit();
+        stampRevision(response, revision);
+        return response.setHeader(headers.apply(revision)).build();
     }
 
-    private PutResponse.Builder put(WriteTxn txn, PutRequest request) {
+    private PutResponse.Builder applyPut(WriteTxn txn, PutRequest request) {
         KeyValue previous = null;
         if (request.getPrevKv() || request.getIgnoreValue() || request.getIgnoreLease()) {
             List<KeyValue> existing = txn.range(KeyRange.single(request.getKey()), 0, false).kvs();
@@ -97,7 +89,7 @@ public final class KvApplier {
         return response;
     }
 
-    private DeleteRangeResponse.Builder deleteRange(WriteTxn txn, DeleteRangeRequest request) {
+    private DeleteRangeResponse.Builder applyDelete(WriteTxn txn, DeleteRangeRequest request) {
         List<KeyValue> deleted = txn.deleteRange(rangeOf(request.getKey(), request.getRangeEnd()));
         DeleteRangeResponse.Builder response = DeleteRangeResponse.newBuilder().setDeleted(deleted.size());
         if (request.getPrevKv()) {
@@ -106,7 +98,7 @@ public final class KvApplier {
         return response;
     }
 
-    private TxnResponse.Builder txn(WriteTxn txn, TxnRequest request) {
+    private TxnResponse.Builder applyTxn(WriteTxn txn, TxnRequest request) {
         boolean succeeded = request.getCompareList().stream().allMatch(compare -> holds(txn, compare));
         List<RequestOp> branch = succeeded ? request.getSuccessList() : request.getFailureList();
         checkBranchAgainstState(txn, branch);
@@ -126,16 +118,16 @@ public final class KvApplier {
                 KeyRange keys = rangeOf(range.getKey(), range.getRangeEnd());
                 // A read at an explicit revision sees history; without one it sees this transaction's writes.
                 RangeResult found = range.getRevision() > 0
-                        ? store.range(keys, range.getRevision(), storeLimit(range), range.getCountOnly())
+                        ? storeRange(keys, range.getRevision(), storeLimit(range), range.getCountOnly())
                         : txn.range(keys, storeLimit(range), range.getCountOnly());
                 yield ResponseOp.newBuilder().setResponseRange(shapeRange(range, found).setHeader(innerHeader)).build();
             }
             case REQUEST_PUT -> ResponseOp.newBuilder()
-                    .setResponsePut(put(txn, op.getRequestPut()).setHeader(innerHeader)).build();
+                    .setResponsePut(applyPut(txn, op.getRequestPut()).setHeader(innerHeader)).build();
             case REQUEST_DELETE_RANGE -> ResponseOp.newBuilder()
-                    .setResponseDeleteRange(deleteRange(txn, op.getRequestDeleteRange()).setHeader(innerHeader)).build();
+                    .setResponseDeleteRange(applyDelete(txn, op.getRequestDeleteRange()).setHeader(innerHeader)).build();
             case REQUEST_TXN -> ResponseOp.newBuilder()
-                    .setResponseTxn(txn(txn, op.getRequestTxn()).setHeader(innerHeader)).build();
+                    .setResponseTxn(applyTxn(txn, op.getRequestTxn()).setHeader(innerHeader)).build();
             case REQUEST_NOT_SET -> throw KvError.EMPTY_KEY.exception();
         };
     }
@@ -165,8 +157,12 @@ public final class KvApplier {
      */
     private void checkBranchAgainstState(WriteTxn txn, List<RequestOp> branch) {
         for (RequestOp op : branch) {
-            if (op.hasRequestRange() && op.getRequestRange().getRevision() > store.currentRevision()) {
+            long revision = op.hasRequestRange() ? op.getRequestRange().getRevision() : 0;
+            if (revision > store.currentRevision()) {
                 throw KvError.FUTURE_REVISION.exception();
+            }
+            if (revision > 0 && revision < store.compactRevision()) {
+                throw KvError.COMPACTED_REVISION.exception();
             }
             if (op.hasRequestPut()) {
                 PutRequest put = op.getRequestPut();
@@ -178,6 +174,16 @@ public final class KvApplier {
                     throw KvError.LEASE_NOT_FOUND.exception();
                 }
             }
+        }
+    }
+
+    private RangeResult storeRange(KeyRange keys, long revision, long limit, boolean countOnly) {
+        try {
+            return store.range(keys, revision, limit, countOnly);
+        } catch (FutureRevisionException e) {
+            throw KvError.FUTURE_REVISION.exception();
+        } catch (CompactedRevisionException e) {
+            throw KvError.COMPACTED_REVISION.exception();
         }
     }
 

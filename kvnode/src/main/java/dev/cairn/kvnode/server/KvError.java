@@ -14,7 +14,12 @@ public enum KvError {
     LEASE_NOT_FOUND(Status.Code.NOT_FOUND, "etcdserver: requested lease not found"),
     FUTURE_REVISION(Status.Code.OUT_OF_RANGE, "etcdserver: mvcc: required revision is a future revision"),
     COMPACTED_REVISION(Status.Code.OUT_OF_RANGE, "etcdserver: mvcc: required revision has been compacted"),
-    NOT_CAPABLE(Status.Code.UNAVAILABLE, "etcdserver: not capable");
+    NOT_CAPABLE(Status.Code.UNAVAILABLE, "etcdserver: not capable"),
+    NO_SPACE(Status.Code.RESOURCE_EXHAUSTED, "etcdserver: mvcc: database space exceeded"),
+    NO_LEADER(Status.Code.UNAVAILABLE, "etcdserver: no leader"),
+    TIMEOUT(Status.Code.UNAVAILABLE, "etcdserver: request timed out"),
+    LEADER_CHANGED(Status.Code.UNAVAILABLE, "etcdserver: leader changed"),
+    STOPPED(Status.Code.UNAVAILABLE, "etcdserver: server stopped");
 
     private final Status.Code code;
     private final String message;

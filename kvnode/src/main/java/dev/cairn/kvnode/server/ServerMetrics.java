@@ -9,10 +9,13 @@ public final class ServerMetrics {
     private ServerMetrics() {
     }
 
-    public static void register(MeterRegistry registry, MvccStore store) {
-        // A one-member cluster always has its leader: itself.
-        Gauge.builder("etcd.server.has.leader", () -> 1).register(registry);
-        Gauge.builder("etcd.server.is.leader", () -> 1).register(registry);
+    public static void register(MeterRegistry registry, MvccStore store, RaftNode node) {
+        Gauge.builder("etcd.server.has.leader", () -> node.leader() != 0 ? 1 : 0).register(registry);
+        Gauge.builder("etcd.server.is.leader", () -> node.leader() == node.id() ? 1 : 0).register(registry);
+        Gauge.builder("etcd.server.apply.index", node::appliedIndex).register(registry);
+        Gauge.builder("etcd.server.term", node::term).register(registry);
+        Gauge.builder("etcd.mvcc.db.total.size.in.use.in.bytes", store::sizeInUseBytes).register(registry);
+        Gauge.builder("etcd.debugging.mvcc.compact.revision", store::compactRevision).register(registry);
         Gauge.builder("etcd.mvcc.db.total.size.in.bytes", store::sizeBytes).register(registry);
         Gauge.builder("etcd.debugging.mvcc.current.revision", store::currentRevision).register(registry);
         Gauge.builder("etcd.debugging.mvcc.keys", store::liveKeyCount).register(registry);

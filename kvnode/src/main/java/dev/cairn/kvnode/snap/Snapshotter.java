@@ -3,7 +3,12 @@ package dev.cairn.kvnode.snap;
 import dev.cairn.kvnode.raft.pb.SnapshotMetadata;
 import dev.cairn.kvnode.wal.Directories;
 import java.io.IOException;
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.util.zip.CheckedOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -34,13 +39,24 @@ public final class Snapshotter {
         return dir;
     }
 
+    /** Writes a backend image into a snapshot being saved; the stream must not be closed. */
+    @FunctionalInterface
+    public interface ImageWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Saves the snapshot {@code meta} with {@code backendImage} read to its end (not closed) as its image. */
+    public SnapshotFile save(SnapshotMetadata meta, InputStream backendImage) throws IOException {
+        return save(meta, backendImage::transferTo);
+    }
+
     /**
-     * Writes the snapshot {@code meta} with {@code backendImage} streamed after the header; the stream is read to its
-     * end but not closed. Replaces a snapshot with the same term and index.
+     * Writes the snapshot {@code meta} with the image {@code image} writes streamed after the header, so an image of
+     * any size passes through without being held in memory. Replaces a snapshot with the same term and index.
      *
      * @return the saved file
      */
-    public SnapshotFile save(SnapshotMetadata meta, InputStream backendImage) throws IOException {
+    public SnapshotFile save(SnapshotMetadata meta, ImageWriter image) throws IOException {
         if (meta.index() <= 0) {
             throw new IllegalArgumentException("a snapshot must be at a positive index, not " + meta.index());
         }
@@ -49,16 +65,15 @@ public final class Snapshotter {
         byte[] header = SnapshotFormat.encodeHeader(meta);
         CRC32C crc = new CRC32C();
         crc.update(header);
-        long imageLength = 0;
+        long imageLength;
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             writeFully(channel, ByteBuffer.wrap(header));
-            byte[] chunk = new byte[SnapshotFile.CHUNK];
-            for (int n; (n = backendImage.read(chunk)) != -1;) {
-                crc.update(chunk, 0, n);
-                writeFully(channel, ByteBuffer.wrap(chunk, 0, n));
-                imageLength += n;
-            }
+            CountingOutputStream counted = new CountingOutputStream(new CheckedOutputStream(
+                    new BufferedOutputStream(Channels.newOutputStream(channel), SnapshotFile.CHUNK), crc));
+            image.writeTo(counted);
+            counted.flush();
+            imageLength = counted.count();
             writeFully(channel, ByteBuffer.wrap(SnapshotFormat.trailer(imageLength, crc)));
             channel.force(true);
         } catch (IOException | RuntimeException e) {
@@ -172,6 +187,31 @@ public final class Snapshotter {
     private static void writeFully(FileChannel channel, ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) {
             channel.write(buf);
+        }
+    }
+
+    /** Counts the bytes of the image as they pass, for the trailer. */
+    private static final class CountingOutputStream extends FilterOutputStream {
+        private long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        long count() {
+            return count;
         }
     }
 }

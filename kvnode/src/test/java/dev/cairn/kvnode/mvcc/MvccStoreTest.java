@@ -27,6 +27,13 @@ class MvccStoreTest {
         store.close();
     }
 
+    private long nextIndex;
+
+    /** Each write applies the next Raft entry, as the node loop would. */
+    private ApplyPosition nextPosition() {
+        return new ApplyPosition(++nextIndex, 1);
+    }
+
     @Test
     void aNewStoreIsAtRevisionOneAndTheFirstWriteIsTwo() {
         assertThat(store.currentRevision()).isEqualTo(1);
@@ -91,7 +98,7 @@ class MvccStoreTest {
 
     @Test
     void oneTransactionIsOneRevisionAndSeesItsOwnWrites() {
-        try (WriteTxn txn = store.beginWrite()) {
+        try (WriteTxn txn = store.beginWrite(nextPosition())) {
             txn.put(bytes("a"), bytes("1"), 0);
             txn.put(bytes("b"), bytes("2"), 0);
             assertThat(keys(txn.range(KeyRange.of(bytes("a"), bytes("z")), 0, false))).containsExactly("a", "b");
@@ -106,7 +113,7 @@ class MvccStoreTest {
     @Test
     void deletesAreVersionedAndRecreationStartsANewLife() {
         put("k", "v1");
-        try (WriteTxn txn = store.beginWrite()) {
+        try (WriteTxn txn = store.beginWrite(nextPosition())) {
             List<KeyValue> deleted = txn.deleteRange(KeyRange.single(bytes("k")));
             assertThat(values(new RangeResult(deleted, deleted.size()))).containsExactly("v1");
             txn.commit();
@@ -121,7 +128,7 @@ class MvccStoreTest {
 
     @Test
     void aTransactionWithoutChangesKeepsTheRevision() {
-        try (WriteTxn txn = store.beginWrite()) {
+        try (WriteTxn txn = store.beginWrite(nextPosition())) {
             assertThat(txn.deleteRange(KeyRange.single(bytes("missing")))).isEmpty();
             assertThat(txn.commit()).isEqualTo(1);
         }
@@ -131,7 +138,7 @@ class MvccStoreTest {
     @Test
     void aTransactionClosedWithoutCommitLeavesNoTrace() {
         put("kept", "1");
-        try (WriteTxn txn = store.beginWrite()) {
+        try (WriteTxn txn = store.beginWrite(nextPosition())) {
             txn.put(bytes("lost"), bytes("2"), 0);
             txn.deleteRange(KeyRange.single(bytes("kept")));
         }
@@ -145,7 +152,7 @@ class MvccStoreTest {
     void everythingCommittedSurvivesReopening() {
         put("a", "1");
         put("a", "2");
-        try (WriteTxn txn = store.beginWrite()) {
+        try (WriteTxn txn = store.beginWrite(nextPosition())) {
             txn.deleteRange(KeyRange.single(bytes("a")));
             txn.put(bytes("b"), bytes("3"), 0);
             txn.commit();
@@ -163,7 +170,7 @@ class MvccStoreTest {
     }
 
     private KeyValue put(String key, String value) {
-        try (WriteTxn txn = store.beginWrite()) {
+        try (WriteTxn txn = store.beginWrite(nextPosition())) {
             KeyValue kv = txn.put(bytes(key), bytes(value), 0);
             txn.commit();
             return kv;

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import dev.cairn.kvnode.mvcc.ApplyPosition;
 import dev.cairn.kvnode.mvcc.MvccStore;
+import dev.cairn.kvnode.mvcc.WriteTxn;
 import dev.cairn.kvnode.proto.etcdserverpb.Compare;
 import dev.cairn.kvnode.proto.etcdserverpb.PutRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.PutResponse;
 import dev.cairn.kvnode.proto.etcdserverpb.RangeRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.RequestOp;
 import dev.cairn.kvnode.proto.etcdserverpb.ResponseHeader;
@@ -33,6 +36,21 @@ class KvApplierTest {
     @AfterEach
     void close() {
         store.close();
+    }
+
+    /** Each write applies the next Raft entry, as the node loop would. */
+    private long nextIndex;
+
+    private TxnResponse applyTxn(TxnRequest request) {
+        try (WriteTxn txn = store.beginWrite(new ApplyPosition(++nextIndex, 1))) {
+            return applier.txn(txn, request);
+        }
+    }
+
+    private PutResponse applyPut(PutRequest request) {
+        try (WriteTxn txn = store.beginWrite(new ApplyPosition(++nextIndex, 1))) {
+            return applier.put(txn, request);
+        }
     }
 
     @Test
@@ -68,7 +86,7 @@ class KvApplierTest {
                 .addSuccess(RequestOp.newBuilder().setRequestTxn(nestedWithUnknownLease))
                 .build();
 
-        assertThatThrownBy(() -> applier.txn(outer)).isInstanceOf(KvException.class)
+        assertThatThrownBy(() -> applyTxn(outer)).isInstanceOf(KvException.class)
                 .extracting(e -> ((KvException) e).error()).isEqualTo(KvError.LEASE_NOT_FOUND);
 
         assertThat(store.currentRevision()).isEqualTo(2);
@@ -84,7 +102,7 @@ class KvApplierTest {
                         .setRevision(50)))
                 .build();
 
-        assertThatThrownBy(() -> applier.txn(request)).isInstanceOf(KvException.class)
+        assertThatThrownBy(() -> applyTxn(request)).isInstanceOf(KvException.class)
                 .extracting(e -> ((KvException) e).error()).isEqualTo(KvError.FUTURE_REVISION);
         assertThat(store.currentRevision()).isEqualTo(1);
     }
@@ -96,7 +114,7 @@ class KvApplierTest {
                 .addSuccess(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(bytes("a"))))
                 .build();
 
-        TxnResponse response = applier.txn(request);
+        TxnResponse response = applyTxn(request);
 
         assertThat(response.getResponses(1).getResponseRange().getKvs(0).getValue()).isEqualTo(bytes("1"));
         assertThat(response.getResponses(0).getResponsePut().getHeader().getRevision()).isEqualTo(2);
@@ -104,7 +122,7 @@ class KvApplierTest {
     }
 
     private TxnResponse txn(Compare compare) {
-        return applier.txn(TxnRequest.newBuilder().addCompare(compare).build());
+        return applyTxn(TxnRequest.newBuilder().addCompare(compare).build());
     }
 
     private static Compare compare(String key, Compare.CompareTarget target, long number) {
@@ -121,7 +139,7 @@ class KvApplierTest {
     }
 
     private long put(String key, String value) {
-        return applier.put(PutRequest.newBuilder().setKey(bytes(key)).setValue(bytes(value)).build()).getHeader()
+        return applyPut(PutRequest.newBuilder().setKey(bytes(key)).setValue(bytes(value)).build()).getHeader()
                 .getRevision();
     }
 

@@ -1,0 +1,128 @@
+package dev.cairn.kvnode.mvcc;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The store's state at one applied entry, as a stream: the meta (revision, compaction, apply position) and every
+ * retained change up to the revision, in revision order. Snapshots carry it, and a member whose backend is missing or
+ * older than its log's snapshot is rebuilt from it.
+ *
+ * <p>Captured at a point in the apply sequence but written later, while writes go on: the changes it holds are all at
+ * or below its revision, which later writes never touch, and physical compaction (the only other writer of old
+ * changes) is held off while it is written.
+ */
+public final class StoreImage {
+    private static final long MAGIC = 0x434149524e494d47L; // "CAIRNIMG"
+    private static final int FORMAT = 1;
+    private static final long END = -1;
+
+    private final MvccStore store;
+    private final long revision;
+    private final long compactRevision;
+    private final ApplyPosition applied;
+
+    StoreImage(MvccStore store, long revision, long compactRevision, ApplyPosition applied) {
+        this.store = store;
+        this.revision = revision;
+        this.compactRevision = compactRevision;
+        this.applied = applied;
+    }
+
+    public long revision() {
+        return revision;
+    }
+
+    public ApplyPosition applied() {
+        return applied;
+    }
+
+    /** Streams the image to {@code out} (not closed). */
+    public void writeTo(OutputStream out) throws IOException {
+        DataOutputStream data = new DataOutputStream(out);
+        data.writeLong(MAGIC);
+        data.writeInt(FORMAT);
+        data.writeLong(revision);
+        data.writeLong(compactRevision);
+        data.writeLong(applied.index());
+        data.writeLong(applied.term());
+        store.compactionLock().lock();
+        try {
+            store.backend().forEachUpTo(revision, (rev, record) -> {
+                try {
+                    data.writeLong(rev.main());
+                    data.writeLong(rev.sub());
+                    data.writeInt(record.length);
+                    data.write(record);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } finally {
+            store.compactionLock().unlock();
+        }
+        data.writeLong(END);
+        data.flush();
+    }
+
+    /**
+     * Replaces the backend file {@code file} with the state in {@code image}: written to a temporary file, committed,
+     * then renamed into place, so a crash leaves either the old file or the whole new one. Returns the apply position
+     * the image holds.
+     */
+    public static ApplyPosition restore(InputStream image, Path file) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".restoring");
+        Files.deleteIfExists(temp);
+        Files.deleteIfExists(walOf(temp));
+        DataInputStream in = new DataInputStream(image);
+        ApplyPosition applied;
+        try (Backend backend = Backend.open(temp)) {
+            if (in.readLong() != MAGIC) {
+                throw new IOException("not a Cairn store image");
+            }
+            int format = in.readInt();
+            if (format != FORMAT) {
+                throw new IOException("store image format " + format + " is not supported (this build reads "
+                        + FORMAT + ")");
+            }
+            backend.setMeta(Backend.CURRENT_REVISION, in.readLong());
+            long compacted = in.readLong();
+            backend.setMeta(Backend.SCHEDULED_COMPACT, compacted);
+            applied = new ApplyPosition(in.readLong(), in.readLong());
+            backend.setMeta(Backend.CONSISTENT_INDEX, applied.index());
+            backend.setMeta(Backend.CONSISTENT_TERM, applied.term());
+            long count = 0;
+            for (long main = in.readLong(); main != END; main = in.readLong()) {
+                long sub = in.readLong();
+                byte[] record = new byte[in.readInt()];
+                in.readFully(record);
+                backend.put(new Revision(main, sub), record);
+                if (++count % 10_000 == 0) {
+                    backend.commit();
+                }
+            }
+            backend.commit();
+        } catch (EOFException e) {
+            throw new IOException("store image ends early", e);
+        }
+        Files.deleteIfExists(walOf(file));
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        dev.cairn.kvnode.wal.Directories.sync(file.toAbsolutePath().getParent());
+        return applied;
+    }
+
+    /** MapDB keeps its transaction log beside the file, named after it. */
+    private static Path walOf(Path file) {
+        return file.resolveSibling(file.getFileName() + ".wal.0");
+    }
+}

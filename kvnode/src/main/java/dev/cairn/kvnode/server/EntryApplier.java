@@ -1,0 +1,104 @@
+package dev.cairn.kvnode.server;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.cairn.kvnode.mvcc.ApplyPosition;
+import dev.cairn.kvnode.mvcc.CompactedRevisionException;
+import dev.cairn.kvnode.mvcc.FutureRevisionException;
+import dev.cairn.kvnode.mvcc.MvccStore;
+import dev.cairn.kvnode.mvcc.WriteTxn;
+import dev.cairn.kvnode.proto.etcdserverpb.CompactionRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.CompactionResponse;
+import dev.cairn.kvnode.proto.etcdserverpb.ResponseHeader;
+import dev.cairn.kvnode.proto.internal.InternalRequest;
+import dev.cairn.kvnode.raft.pb.Entry;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongFunction;
+
+/**
+ * Applies committed log entries that carry client requests to the MVCC store, in log order, each exactly once: an
+ * entry at or below the store's consistent index is already in the backend (it is being replayed after a restart)
+ * and is skipped. The result — a response, or the {@link KvException} a client gets — goes to whoever proposed it.
+ */
+public final class EntryApplier {
+    private final MvccStore store;
+    private final KvApplier kv;
+    private final LongFunction<ResponseHeader> headers;
+
+    public EntryApplier(MvccStore store, KvApplier kv, LongFunction<ResponseHeader> headers) {
+        this.store = store;
+        this.kv = kv;
+        this.headers = headers;
+    }
+
+    /** Whether the store already holds the effects of {@code entry}. */
+    boolean alreadyApplied(Entry entry) {
+        return entry.index() <= store.applied().index();
+    }
+
+    /** Records an entry with no request in it (a new leader's empty entry, a membership change) as applied. */
+    void applyEmpty(Entry entry) {
+        store.markApplied(position(entry));
+    }
+
+    /**
+     * Applies a request entry; returns the proposal id and what its proposer gets: a response message, a
+     * {@link KvException}, or for a physical compaction a future of the response.
+     */
+    Applied apply(Entry entry) {
+        InternalRequest request = decode(entry);
+        ApplyPosition position = position(entry);
+        Object result;
+        try {
+            result = switch (request.getRequestCase()) {
+                case PUT -> write(position, txn -> kv.put(txn, request.getPut()));
+                case DELETE_RANGE -> write(position, txn -> kv.deleteRange(txn, request.getDeleteRange()));
+                case TXN -> write(position, txn -> kv.txn(txn, request.getTxn()));
+                case COMPACTION -> compact(request.getCompaction(), position);
+                case REQUEST_NOT_SET -> {
+                    store.markApplied(position);
+                    yield null;
+                }
+            };
+        } catch (KvException e) {
+            result = e;
+        }
+        return new Applied(request.getId(), result);
+    }
+
+    record Applied(long proposalId, Object result) {
+    }
+
+    private Object write(ApplyPosition position, java.util.function.Function<WriteTxn, Object> body) {
+        try (WriteTxn txn = store.beginWrite(position)) {
+            return body.apply(txn);
+        }
+    }
+
+    private Object compact(CompactionRequest request, ApplyPosition position) {
+        CompletableFuture<Void> done;
+        try {
+            done = store.compact(request.getRevision(), position);
+        } catch (CompactedRevisionException e) {
+            throw KvError.COMPACTED_REVISION.exception();
+        } catch (FutureRevisionException e) {
+            throw KvError.FUTURE_REVISION.exception();
+        }
+        CompactionResponse response = CompactionResponse.newBuilder()
+                .setHeader(headers.apply(store.currentRevision())).build();
+        // etcd answers a physical compaction once the compacted changes are gone from the backend.
+        return request.getPhysical() ? done.thenApply(ignored -> response) : response;
+    }
+
+    private static ApplyPosition position(Entry entry) {
+        return new ApplyPosition(entry.index(), entry.term());
+    }
+
+    private static InternalRequest decode(Entry entry) {
+        try {
+            return InternalRequest.parseFrom(entry.data());
+        } catch (InvalidProtocolBufferException e) {
+            // The entry is committed: every member holds it. Skipping it would make this member's state differ.
+            throw new IllegalStateException("committed entry " + entry.index() + " holds no valid request", e);
+        }
+    }
+}

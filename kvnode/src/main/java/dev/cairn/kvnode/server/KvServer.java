@@ -1,0 +1,83 @@
+package dev.cairn.kvnode.server;
+
+import dev.cairn.kvnode.proto.etcdserverpb.CompactionRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.CompactionResponse;
+import dev.cairn.kvnode.proto.etcdserverpb.DeleteRangeRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.DeleteRangeResponse;
+import dev.cairn.kvnode.proto.etcdserverpb.PutRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.PutResponse;
+import dev.cairn.kvnode.proto.etcdserverpb.RangeRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.RangeResponse;
+import dev.cairn.kvnode.proto.etcdserverpb.TxnRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.TxnResponse;
+import dev.cairn.kvnode.proto.internal.InternalRequest;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The member's KV service behind the gRPC layer, as etcd's server runs it: writes go through Raft (propose, wait for
+ * the entry to be applied, answer with what applying it gave); linearizable reads wait for a ReadIndex and then read
+ * the local store; serializable reads read it at once. Every wait is bounded by the request timeout, after which the
+ * client gets etcd's "request timed out" (the write may still be applied later, as with etcd).
+ */
+public final class KvServer {
+    private final RaftNode node;
+    private final KvApplier kv;
+    private final BackendQuota quota;
+    private final long timeoutNanos;
+    private final Executor readers;
+
+    /**
+     * @param readers runs linearizable reads once their barrier passes, off the node loop
+     */
+    public KvServer(RaftNode node, KvApplier kv, MemberStorage storage, long quotaBytes, Duration requestTimeout,
+            Executor readers) {
+        this.node = node;
+        this.kv = kv;
+        this.quota = new BackendQuota(storage.store(), quotaBytes);
+        this.timeoutNanos = requestTimeout.toNanos();
+        this.readers = readers;
+    }
+
+    public CompletableFuture<RangeResponse> range(RangeRequest request) {
+        if (request.getSerializable()) {
+            return CompletableFuture.completedFuture(kv.range(request));
+        }
+        return bounded(node.readBarrier()).thenApplyAsync(ignored -> kv.range(request), readers);
+    }
+
+    public CompletableFuture<PutResponse> put(PutRequest request) {
+        quota.checkPut(request);
+        return propose(InternalRequest.newBuilder().setPut(request), PutResponse.class);
+    }
+
+    public CompletableFuture<DeleteRangeResponse> deleteRange(DeleteRangeRequest request) {
+        return propose(InternalRequest.newBuilder().setDeleteRange(request), DeleteRangeResponse.class);
+    }
+
+    public CompletableFuture<TxnResponse> txn(TxnRequest request) {
+        quota.checkTxn(request);
+        return propose(InternalRequest.newBuilder().setTxn(request), TxnResponse.class);
+    }
+
+    public CompletableFuture<CompactionResponse> compact(CompactionRequest request) {
+        return propose(InternalRequest.newBuilder().setCompaction(request), CompactionResponse.class);
+    }
+
+    private <T> CompletableFuture<T> propose(InternalRequest.Builder request, Class<T> responseType) {
+        return bounded(node.propose(request)).thenApply(responseType::cast);
+    }
+
+    private <T> CompletableFuture<T> bounded(CompletableFuture<T> wait) {
+        return wait.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).exceptionallyCompose(error -> {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                    : error;
+            return CompletableFuture.failedFuture(cause instanceof TimeoutException
+                    ? KvError.TIMEOUT.exception() : cause);
+        });
+    }
+}

@@ -1,0 +1,224 @@
+package dev.cairn.kvnode.server;
+
+import dev.cairn.kvnode.mvcc.MvccStore;
+import dev.cairn.kvnode.mvcc.StoreImage;
+import dev.cairn.kvnode.mvcc.StoreOptions;
+import dev.cairn.kvnode.raft.Bootstrap;
+import dev.cairn.kvnode.raft.MemoryStorage;
+import dev.cairn.kvnode.raft.Ready;
+import dev.cairn.kvnode.raft.pb.Entry;
+import dev.cairn.kvnode.raft.pb.HardState;
+import dev.cairn.kvnode.raft.pb.Snapshot;
+import dev.cairn.kvnode.raft.pb.SnapshotMetadata;
+import dev.cairn.kvnode.snap.LoadResult;
+import dev.cairn.kvnode.snap.SnapshotFile;
+import dev.cairn.kvnode.snap.Snapshotter;
+import dev.cairn.kvnode.wal.Recovered;
+import dev.cairn.kvnode.wal.Wal;
+import dev.cairn.kvnode.wal.WalOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A member's durable state and how it comes back after a restart, as etcd arranges it: the WAL is the truth about
+ * the Raft log, the newest snapshot marker in it says where the log begins, and the MVCC backend says (by its
+ * consistent index) which entries it already holds. On open:
+ * <ol>
+ * <li>the WAL is read back (a torn tail is cut; damage in the middle stops the member with file and offset);</li>
+ * <li>the backend is opened; if it is older than the log's snapshot — the entries between are gone from the WAL — it
+ * is rebuilt from the newest valid snapshot file, falling back past damaged ones;</li>
+ * <li>a backend newer than the log is refused: the log lost entries the backend holds, and going on would let this
+ * member vote and acknowledge as if it had never seen them;</li>
+ * <li>the Raft storage is loaded from the snapshot marker, the entries after it and the hard state; the node then
+ * re-delivers every committed entry after the marker, and those at or below the consistent index are skipped.</li>
+ * </ol>
+ * A new member with no WAL writes its cluster's bootstrap entries first.
+ */
+public final class MemberStorage implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("storage");
+
+    private final Wal wal;
+    private final Snapshotter snapshotter;
+    private final MvccStore store;
+    private final MemoryStorage raftLog;
+    private final StorageMetrics metrics;
+
+    private MemberStorage(Wal wal, Snapshotter snapshotter, MvccStore store, MemoryStorage raftLog,
+            StorageMetrics metrics) {
+        this.wal = wal;
+        this.snapshotter = snapshotter;
+        this.store = store;
+        this.raftLog = raftLog;
+        this.metrics = metrics;
+    }
+
+    /** Where each part lives under {@code <data-dir>/member}. */
+    public static Path walDir(Path memberDir) {
+        return memberDir.resolve("wal");
+    }
+
+    public static Path snapDir(Path memberDir) {
+        return memberDir.resolve("snap");
+    }
+
+    public static Path backendFile(Path memberDir) {
+        return memberDir.resolve("kv.db");
+    }
+
+    /**
+     * Opens (or, with no WAL yet, bootstraps with {@code founders} as the voters) the member state in
+     * {@code memberDir}.
+     */
+    public static MemberStorage open(Path memberDir, long memberId, long clusterId, Collection<Long> founders,
+            StorageOptions options, StorageMetrics metrics) throws IOException {
+        Snapshotter snapshotter = new Snapshotter(snapDir(memberDir));
+        Wal wal = Wal.open(walDir(memberDir), WalOptions.defaults(memberId, clusterId)
+                .withSegmentSize(options.walSegmentBytes()));
+        MvccStore store = null;
+        try {
+            Recovered recovered = wal.recovered();
+            store = MvccStore.open(backendFile(memberDir), options.store());
+            boolean fresh = recovered.hardState().isEmpty() && recovered.entries().isEmpty()
+                    && recovered.snapshot().index() == 0;
+            if (fresh) {
+                if (store.applied().index() > 0) {
+                    throw new IllegalStateException("the backend " + backendFile(memberDir) + " holds entries up to "
+                            + store.applied().index() + " but there is no WAL in " + walDir(memberDir)
+                            + ": refusing to start on state whose log is lost");
+                }
+                recovered = bootstrap(wal, founders);
+            } else {
+                store = catchUpBackend(store, recovered, snapshotter, memberDir, options.store());
+            }
+            MemoryStorage raftLog = new MemoryStorage();
+            if (recovered.snapshot().index() > 0) {
+                raftLog.applySnapshot(new Snapshot(new byte[0], recovered.snapshot()));
+            }
+            raftLog.append(recovered.entries());
+            raftLog.setHardState(recovered.hardState());
+            log.info("opened member state wal_last_index={} commit={} snapshot_index={} consistent_index={} "
+                    + "revision={}", recovered.lastIndex(), recovered.hardState().commit(),
+                    recovered.snapshot().index(), store.applied().index(), store.currentRevision());
+            return new MemberStorage(wal, snapshotter, store, raftLog, metrics);
+        } catch (IOException | RuntimeException e) {
+            if (store != null) {
+                store.close();
+            }
+            wal.close();
+            throw e;
+        }
+    }
+
+    public MvccStore store() {
+        return store;
+    }
+
+    /** The Raft log as the core reads it. */
+    public MemoryStorage raftLog() {
+        return raftLog;
+    }
+
+    /** The index the Raft log begins after: committed entries after it are re-delivered on start. */
+    public long snapshotIndex() {
+        return raftLog.snapshot().index();
+    }
+
+    /**
+     * Persists what a Ready asks for — entries, then the hard state — with one fsync when it must be durable, and
+     * only then hands the entries to the Raft log. The caller sends messages only after this returns.
+     */
+    public void persist(Ready ready) throws IOException {
+        if (ready.hasSnapshot()) {
+            throw new IllegalStateException("received a snapshot at index " + ready.snapshot().index()
+                    + "; installing snapshots from a leader comes with the peer transport");
+        }
+        wal.append(ready.hardState(), ready.entries());
+        if (ready.mustSync()) {
+            long started = System.nanoTime();
+            wal.sync();
+            metrics.walFsynced(System.nanoTime() - started);
+        }
+        raftLog.append(ready.entries());
+        if (ready.hardState() != null) {
+            raftLog.setHardState(ready.hardState());
+        }
+    }
+
+    /** Writes the snapshot file: the slow part, run off the node loop. */
+    public SnapshotFile saveSnapshot(SnapshotMetadata metadata, StoreImage image) throws IOException {
+        long started = System.nanoTime();
+        SnapshotFile file = snapshotter.save(metadata, image::writeTo);
+        metrics.snapshotSaved(System.nanoTime() - started);
+        return file;
+    }
+
+    /**
+     * Records a saved snapshot: the marker goes to the WAL (synced), the Raft log drops entries older than
+     * {@code keepEntries} before it (kept for followers that lag a little), WAL segments wholly below it are released
+     * and old snapshot files beyond {@code keepSnapshots} are deleted. Runs on the node loop.
+     */
+    public void snapshotSaved(SnapshotMetadata metadata, long keepEntries, int keepSnapshots) throws IOException {
+        wal.saveSnapshotMarker(metadata);
+        wal.sync();
+        raftLog.createSnapshot(metadata.index(), metadata.confState(), new byte[0]);
+        long compactTo = metadata.index() - keepEntries;
+        if (compactTo > raftLog.firstIndex()) {
+            raftLog.compact(compactTo);
+        }
+        wal.releaseBefore(metadata.index());
+        List<Path> deleted = snapshotter.retain(keepSnapshots);
+        log.info("snapshot saved index={} term={} released_snapshots={} wal_segments={}", metadata.index(),
+                metadata.term(), deleted.size(), wal.segmentFiles().size());
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            store.close();
+        } finally {
+            wal.close();
+        }
+    }
+
+    private static Recovered bootstrap(Wal wal, Collection<Long> founders) throws IOException {
+        List<Entry> entries = Bootstrap.entries(founders);
+        HardState hardState = Bootstrap.hardState(entries);
+        wal.append(hardState, entries);
+        wal.sync();
+        return new Recovered(hardState, SnapshotMetadata.EMPTY, entries);
+    }
+
+    private static MvccStore catchUpBackend(MvccStore store, Recovered recovered, Snapshotter snapshotter,
+            Path memberDir, StoreOptions options) throws IOException {
+        long consistentIndex = store.applied().index();
+        long lastIndex = recovered.lastIndex();
+        if (consistentIndex > lastIndex) {
+            throw new IllegalStateException("the backend holds entries up to " + consistentIndex + " but the WAL in "
+                    + walDir(memberDir) + " ends at " + lastIndex + ": the log lost entries; refusing to start "
+                    + "(restore this member from a snapshot or replace it)");
+        }
+        long marker = recovered.snapshot().index();
+        if (consistentIndex >= marker) {
+            return store;
+        }
+        LoadResult loaded = snapshotter.loadNewest();
+        loaded.rejected().forEach(r -> log.warn("skipping damaged snapshot file={} reason={}", r.file(), r.reason()));
+        SnapshotFile snapshot = loaded.newest().filter(s -> s.metadata().index() >= marker
+                && s.metadata().index() <= lastIndex).orElseThrow(() -> new IllegalStateException(
+                        "the backend holds entries up to " + consistentIndex + ", older than the WAL's snapshot at "
+                                + marker + ", and no valid snapshot file in " + snapDir(memberDir)
+                                + " covers the entries in between: refusing to start"));
+        log.warn("backend consistent_index={} is older than the WAL snapshot index={}: restoring it from {}",
+                consistentIndex, marker, snapshot.path());
+        store.close();
+        try (InputStream image = snapshot.openImage()) {
+            StoreImage.restore(image, backendFile(memberDir));
+        }
+        return MvccStore.open(backendFile(memberDir), options);
+    }
+}

@@ -1,0 +1,430 @@
+package dev.cairn.kvnode.server;
+
+import dev.cairn.kvnode.mvcc.StoreImage;
+import dev.cairn.kvnode.proto.internal.InternalRequest;
+import dev.cairn.kvnode.raft.ProposalDroppedException;
+import dev.cairn.kvnode.raft.RawNode;
+import dev.cairn.kvnode.raft.ReadState;
+import dev.cairn.kvnode.raft.Ready;
+import dev.cairn.kvnode.raft.pb.ConfChangeCodec;
+import dev.cairn.kvnode.raft.pb.ConfState;
+import dev.cairn.kvnode.raft.pb.Entry;
+import dev.cairn.kvnode.raft.pb.EntryType;
+import dev.cairn.kvnode.raft.pb.Message;
+import dev.cairn.kvnode.raft.pb.SnapshotMetadata;
+import dev.cairn.kvnode.raft.pb.StateRole;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node loop (etcd's raftNode and the apply half of its server): the one thread that drives the pure Raft core.
+ * Each turn it takes what other threads queued (proposals, read requests), ticks on time, and handles every Ready in
+ * the order that keeps acknowledgements honest:
+ * <ol>
+ * <li>persist entries and hard state to the WAL, one fsync for the whole Ready (group commit: every proposal that
+ * arrived while the previous fsync ran shares this one);</li>
+ * <li>only then send messages, which may acknowledge what was just persisted;</li>
+ * <li>apply committed entries to the store and answer their proposers;</li>
+ * <li>advance, and take a snapshot when enough entries were applied since the last.</li>
+ * </ol>
+ * Any failure to persist or apply is fatal: the node stops, fails every waiter, and reports it through
+ * {@link #terminated()}; the process then exits, as etcd does, because a member that cannot persist must not vote.
+ */
+public final class RaftNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger("raft-node");
+    /** Queued requests handled per turn, so a flood of proposals cannot starve ticks and Ready handling. */
+    private static final int MAX_EVENTS_PER_TURN = 4096;
+
+    private final long id;
+    private final RawNode raft;
+    private final MemberStorage storage;
+    private final EntryApplier applier;
+    private final ProposalWaits waits;
+    private final Consumer<List<Message>> outbound;
+    private final long tickNanos;
+    private final StorageOptions storageOptions;
+    private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+    private final ExecutorService snapshotWorker =
+            Executors.newSingleThreadExecutor(r -> daemon(r, "snapshot-writer"));
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final Thread loop;
+    private volatile boolean running = true;
+
+    // Loop-thread state.
+    private ConfState confState;
+    private long appliedIndex;
+    private long snapshotIndex;
+    private boolean snapshotInProgress;
+    private boolean campaigned;
+    private final long startCommit;
+    private final List<CompletableFuture<SnapshotMetadata>> snapshotRequests = new ArrayList<>();
+    private final TreeMap<Long, List<CompletableFuture<Void>>> appliedWaiters = new TreeMap<>();
+    private List<CompletableFuture<Void>> pendingReads = new ArrayList<>();
+    /** Proposals that arrived while no leader was known: proposed once there is one (etcd's Propose blocks so). */
+    private final List<Runnable> heldProposals = new ArrayList<>();
+    private final Map<Long, List<CompletableFuture<Void>>> readsInFlight = new HashMap<>();
+    private long readSequence;
+
+    // Views for other threads.
+    private volatile long leader;
+    private volatile long term;
+    private volatile long appliedView;
+
+    /**
+     * @param raft a node whose storage is {@code storage.raftLog()} and whose applied index is the log's snapshot index
+     * @param outbound sends messages to peers; called only after what they acknowledge is persisted
+     */
+    public RaftNode(RawNode raft, MemberStorage storage, EntryApplier applier, Consumer<List<Message>> outbound,
+            Duration tick, StorageOptions storageOptions) {
+        this.id = raft.id();
+        this.raft = raft;
+        this.storage = storage;
+        this.applier = applier;
+        this.outbound = outbound;
+        this.tickNanos = tick.toNanos();
+        this.storageOptions = storageOptions;
+        // Ids carried in entries already in the log were chosen below this; a fresh base keeps them from matching.
+        this.waits = new ProposalWaits(System.currentTimeMillis() << 20);
+        this.confState = storage.raftLog().snapshot().metadata().confState();
+        this.appliedIndex = storage.snapshotIndex();
+        this.snapshotIndex = storage.snapshotIndex();
+        this.appliedView = appliedIndex;
+        this.term = raft.hardState().term();
+        this.startCommit = raft.hardState().commit();
+        this.loop = new Thread(this::run, "raft-loop");
+    }
+
+    public void start() {
+        loop.start();
+    }
+
+    public long id() {
+        return id;
+    }
+
+    /** The leader this node knows of, 0 when none. */
+    public long leader() {
+        return leader;
+    }
+
+    public long term() {
+        return term;
+    }
+
+    public long appliedIndex() {
+        return appliedView;
+    }
+
+    /**
+     * Completes once the node knows a leader and has applied everything committed when it started: from then on it
+     * serves current data (etcd's ReadyNotify).
+     */
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    /** Completes when the node stops: normally after {@link #close()}, exceptionally when it failed. */
+    public CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+
+    /**
+     * Proposes a request; the future completes with the apply result once its entry is committed and applied: a
+     * response, or a {@link KvException}. Completes with "no leader" when Raft drops it.
+     */
+    CompletableFuture<Object> propose(InternalRequest.Builder request) {
+        long proposalId = waits.nextId();
+        CompletableFuture<Object> result = waits.register(proposalId);
+        byte[] data = request.setId(proposalId).build().toByteArray();
+        enqueue(new Runnable() {
+            @Override
+            public void run() {
+                if (leader == 0) {
+                    heldProposals.add(this);
+                    return;
+                }
+                try {
+                    raft.propose(data);
+                } catch (ProposalDroppedException e) {
+                    waits.fail(proposalId, KvError.NO_LEADER.exception());
+                }
+            }
+        }, result);
+        return result;
+    }
+
+    /**
+     * Completes once this node has applied everything committed before the call (Raft's ReadIndex): a read served
+     * after it is linearizable. Reads that arrive together share one ReadIndex round.
+     */
+    CompletableFuture<Void> readBarrier() {
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        enqueue(() -> pendingReads.add(ready), ready);
+        return ready;
+    }
+
+    /** Takes a snapshot now (unless one at the applied index exists); completes with its metadata once durable. */
+    public CompletableFuture<SnapshotMetadata> snapshot() {
+        CompletableFuture<SnapshotMetadata> done = new CompletableFuture<>();
+        enqueue(() -> snapshotRequests.add(done), done);
+        return done;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        inbox.add(() -> {
+        });
+        try {
+            loop.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        snapshotWorker.shutdown();
+        try {
+            if (!snapshotWorker.awaitTermination(60, TimeUnit.SECONDS)) {
+                log.warn("a snapshot is still being written; it is abandoned (the next start ignores it)");
+                snapshotWorker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        failEverything(KvError.STOPPED.exception());
+        ready.completeExceptionally(KvError.STOPPED.exception());
+        terminated.complete(null);
+    }
+
+    private void enqueue(Runnable event, CompletableFuture<?> owner) {
+        if (!running) {
+            owner.completeExceptionally(KvError.STOPPED.exception());
+            return;
+        }
+        inbox.add(event);
+    }
+
+    private void run() {
+        try {
+            long nextTick = System.nanoTime() + tickNanos;
+            while (running) {
+                long wait = nextTick - System.nanoTime();
+                Runnable event = wait > 0 ? inbox.poll(wait, TimeUnit.NANOSECONDS) : inbox.poll();
+                for (int handled = 0; event != null && handled < MAX_EVENTS_PER_TURN; handled++) {
+                    event.run();
+                    event = handled + 1 < MAX_EVENTS_PER_TURN ? inbox.poll() : null;
+                }
+                long now = System.nanoTime();
+                if (now - nextTick >= 0) {
+                    raft.tick();
+                    // After a long stall, tick once rather than many times in a row: time is not made up for.
+                    nextTick = Math.max(nextTick + tickNanos, now);
+                }
+                campaignIfSoleVoter();
+                releaseHeldProposals();
+                requestReadIndex();
+                while (raft.hasReady()) {
+                    handle(raft.ready());
+                }
+                noteReadiness();
+                maybeSnapshot();
+            }
+        } catch (Throwable t) {
+            fatal(t);
+        }
+    }
+
+    private void handle(Ready ready) throws Exception {
+        if (ready.softState() != null) {
+            noteSoftState(ready.softState().lead(), ready.softState().role());
+        }
+        if (ready.hardState() != null) {
+            term = ready.hardState().term();
+        }
+        storage.persist(ready);
+        if (!ready.messages().isEmpty()) {
+            outbound.accept(ready.messages());
+        }
+        applyCommitted(ready.committedEntries());
+        for (ReadState read : ready.readStates()) {
+            List<CompletableFuture<Void>> reads = readsInFlight.remove(ByteBuffer.wrap(read.requestContext()).getLong());
+            if (reads != null) {
+                appliedWaiters.computeIfAbsent(read.index(), i -> new ArrayList<>()).addAll(reads);
+            }
+        }
+        completeAppliedWaiters();
+        raft.advance(ready);
+    }
+
+    private void applyCommitted(List<Entry> entries) {
+        for (Entry entry : entries) {
+            if (entry.index() <= appliedIndex) {
+                continue;
+            }
+            if (entry.type() == EntryType.CONF_CHANGE) {
+                confState = raft.applyConfChange(ConfChangeCodec.decode(entry.data()));
+                if (!applier.alreadyApplied(entry)) {
+                    applier.applyEmpty(entry);
+                }
+            } else if (applier.alreadyApplied(entry)) {
+                // Replayed after a restart: the backend already holds it.
+            } else if (entry.data().length == 0) {
+                applier.applyEmpty(entry);
+            } else {
+                deliver(applier.apply(entry));
+            }
+            appliedIndex = entry.index();
+        }
+        appliedView = appliedIndex;
+    }
+
+    private void deliver(EntryApplier.Applied applied) {
+        if (applied.result() instanceof CompletableFuture<?> later) {
+            later.whenComplete((result, error) -> waits.complete(applied.proposalId(),
+                    error != null ? new IllegalStateException("compaction failed", error) : result));
+        } else {
+            waits.complete(applied.proposalId(), applied.result());
+        }
+    }
+
+    private void completeAppliedWaiters() {
+        while (!appliedWaiters.isEmpty() && appliedWaiters.firstKey() <= appliedIndex) {
+            appliedWaiters.pollFirstEntry().getValue().forEach(ready -> ready.complete(null));
+        }
+    }
+
+    private void noteSoftState(long newLeader, StateRole role) {
+        if (newLeader != leader) {
+            log.info("leader changed from={} to={} term={} role={}", Long.toHexString(leader),
+                    Long.toHexString(newLeader), raft.hardState().term(), role);
+            // ReadIndex requests sent to the old leader may never be answered.
+            readsInFlight.values().forEach(reads -> reads.forEach(
+                    ready -> ready.completeExceptionally(KvError.LEADER_CHANGED.exception())));
+            readsInFlight.clear();
+        }
+        leader = newLeader;
+    }
+
+    /** A member that is the only voter elects itself at once rather than after an election timeout. */
+    private void campaignIfSoleVoter() {
+        if (!campaigned && confState.voters().size() == 1 && confState.voters().contains(id)
+                && confState.votersOutgoing().isEmpty() && !raft.isLeader()) {
+            campaigned = true;
+            raft.campaign();
+        }
+    }
+
+    private void releaseHeldProposals() {
+        if (leader == 0 || heldProposals.isEmpty()) {
+            return;
+        }
+        List<Runnable> held = new ArrayList<>(heldProposals);
+        heldProposals.clear();
+        held.forEach(Runnable::run);
+    }
+
+    private void noteReadiness() {
+        if (!ready.isDone() && leader != 0 && appliedIndex >= startCommit) {
+            log.info("ready: leader={} applied_index={} term={}", Long.toHexString(leader), appliedIndex, term);
+            ready.complete(null);
+        }
+    }
+
+    private void requestReadIndex() {
+        if (pendingReads.isEmpty() || leader == 0) {
+            return;
+        }
+        long context = ++readSequence;
+        readsInFlight.put(context, pendingReads);
+        pendingReads = new ArrayList<>();
+        raft.readIndex(ByteBuffer.allocate(Long.BYTES).putLong(context).array());
+    }
+
+    private void maybeSnapshot() {
+        if (snapshotInProgress || appliedIndex <= snapshotIndex) {
+            if (!snapshotRequests.isEmpty() && !snapshotInProgress && appliedIndex == snapshotIndex) {
+                SnapshotMetadata current = storage.raftLog().snapshot().metadata();
+                snapshotRequests.forEach(request -> request.complete(current));
+                snapshotRequests.clear();
+            }
+            return;
+        }
+        boolean due = appliedIndex - snapshotIndex >= storageOptions.snapshotCount();
+        // While replaying entries the backend already holds, the store is ahead of appliedIndex: not a point to cut.
+        if ((!due && snapshotRequests.isEmpty()) || storage.store().applied().index() != appliedIndex) {
+            return;
+        }
+        SnapshotMetadata metadata = new SnapshotMetadata(confState, appliedIndex,
+                storage.raftLog().term(appliedIndex));
+        StoreImage image = storage.store().captureImage();
+        snapshotInProgress = true;
+        List<CompletableFuture<SnapshotMetadata>> requests = new ArrayList<>(snapshotRequests);
+        snapshotRequests.clear();
+        snapshotWorker.execute(() -> {
+            try {
+                storage.saveSnapshot(metadata, image);
+                inbox.add(() -> snapshotWritten(metadata, requests));
+            } catch (Exception e) {
+                inbox.add(() -> snapshotFailed(metadata, requests, e));
+            }
+        });
+    }
+
+    private void snapshotWritten(SnapshotMetadata metadata, List<CompletableFuture<SnapshotMetadata>> requests) {
+        snapshotInProgress = false;
+        try {
+            storage.snapshotSaved(metadata, storageOptions.snapshotCatchUpEntries(), storageOptions.maxSnapshots());
+        } catch (Exception e) {
+            throw new IllegalStateException("recording snapshot " + metadata.index() + " in the WAL failed", e);
+        }
+        snapshotIndex = metadata.index();
+        requests.forEach(request -> request.complete(metadata));
+    }
+
+    private void snapshotFailed(SnapshotMetadata metadata, List<CompletableFuture<SnapshotMetadata>> requests,
+            Exception error) {
+        snapshotInProgress = false;
+        // Not fatal: the WAL still holds every entry; the next snapshot is tried when the next one is due.
+        log.error("saving snapshot index={} failed error={}", metadata.index(), error.toString());
+        requests.forEach(request -> request.completeExceptionally(error));
+    }
+
+    private void fatal(Throwable error) {
+        log.error("node loop failed; stopping this member error={}", error.toString(), error);
+        running = false;
+        failEverything(KvError.STOPPED.exception());
+        ready.completeExceptionally(error);
+        terminated.completeExceptionally(error);
+    }
+
+    private void failEverything(RuntimeException error) {
+        waits.failAll(error);
+        pendingReads.forEach(read -> read.completeExceptionally(error));
+        readsInFlight.values().forEach(reads -> reads.forEach(read -> read.completeExceptionally(error)));
+        appliedWaiters.values().forEach(reads -> reads.forEach(read -> read.completeExceptionally(error)));
+        snapshotRequests.forEach(request -> request.completeExceptionally(error));
+        Runnable event;
+        while ((event = inbox.poll()) != null) {
+            // Proposals still queued were never proposed; their waiters were failed above.
+        }
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+}
