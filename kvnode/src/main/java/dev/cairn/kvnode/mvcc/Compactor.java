@@ -20,6 +20,7 @@ final class Compactor {
 
     private final MvccStore store;
     private final int batchLimit;
+    private volatile boolean stopping;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> MvccStore.daemon(r, "mvcc-compactor"));
 
     Compactor(MvccStore store, int batchLimit) {
@@ -32,8 +33,13 @@ final class Compactor {
         return CompletableFuture.runAsync(() -> run(revision, keep), worker);
     }
 
+    /**
+     * Stops after the batch in progress. Never by interrupting: an interrupt during file I/O closes MapDB's file
+     * channel under every other user of the store.
+     */
     void stop() {
-        worker.shutdownNow();
+        stopping = true;
+        worker.shutdown();
         try {
             if (!worker.awaitTermination(10, TimeUnit.SECONDS)) {
                 log.warn("compaction did not stop within 10s; it resumes on the next start");
@@ -64,8 +70,8 @@ final class Compactor {
                 batches.add(batch);
             }
             for (List<Revision> revisions : batches) {
-                if (Thread.currentThread().isInterrupted()) {
-                    log.info("compaction interrupted revision={} deleted={}; it resumes on the next start", revision,
+                if (stopping) {
+                    log.info("compaction stopped revision={} deleted={}; it resumes on the next start", revision,
                             deleted);
                     return;
                 }

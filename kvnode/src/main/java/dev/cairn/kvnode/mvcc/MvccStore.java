@@ -254,7 +254,8 @@ public final class MvccStore implements AutoCloseable {
     }
 
     private void shutdown(boolean commit) {
-        committer.shutdownNow();
+        // Not shutdownNow: an interrupt during a commit would close MapDB's file channel (see Compactor.stop).
+        committer.shutdown();
         compactor.stop();
         lock.writeLock().lock();
         try {
