@@ -4,20 +4,10 @@ import dev.cairn.kvnode.api.GrpcMetricsInterceptor;
 import dev.cairn.kvnode.api.HttpEndpoints;
 import dev.cairn.kvnode.api.KvService;
 import dev.cairn.kvnode.mvcc.KeyRange;
-import dev.cairn.kvnode.mvcc.MvccStore;
-import dev.cairn.kvnode.proto.etcdserverpb.ResponseHeader;
-import dev.cairn.kvnode.raft.RaftConfig;
-import dev.cairn.kvnode.raft.RawNode;
 import dev.cairn.kvnode.raft.pb.Message;
 import dev.cairn.kvnode.server.ClusterIdentity;
-import dev.cairn.kvnode.server.EntryApplier;
-import dev.cairn.kvnode.server.KvApplier;
-import dev.cairn.kvnode.server.KvServer;
+import dev.cairn.kvnode.server.Member;
 import dev.cairn.kvnode.server.MemberIds;
-import dev.cairn.kvnode.server.MemberStorage;
-import dev.cairn.kvnode.server.RaftNode;
-import dev.cairn.kvnode.server.ServerMetrics;
-import dev.cairn.kvnode.server.StorageMetrics;
 import com.google.protobuf.ByteString;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -30,12 +20,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +37,7 @@ public final class EmbeddedKvnode implements AutoCloseable {
     private final KvnodeConfig config;
     private final ClusterIdentity identity;
     private final DataDirLock lock;
-    private final MemberStorage storage;
-    private final RaftNode node;
-    private final ExecutorService readers;
+    private final Member member;
     private final Server grpc;
     private final List<HttpEndpoints> http = new ArrayList<>();
 
@@ -65,45 +49,28 @@ public final class EmbeddedKvnode implements AutoCloseable {
         Path memberDir = config.dataDir().resolve("member");
         this.lock = DataDirLock.acquire(memberDir);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        MemberStorage opened = null;
-        RaftNode started = null;
-        ExecutorService readPool = null;
+        Member started = null;
         try {
-            opened = MemberStorage.open(memberDir, identity.memberId(), identity.clusterId(),
-                    identity.founderIds(), config.storage(), new StorageMetrics(metrics));
-            MvccStore store = opened.store();
-            RaftNode[] self = new RaftNode[1];
-            LongFunction<ResponseHeader> headers = revision -> identity.header(revision,
-                    self[0] == null ? 0 : self[0].term());
-            KvApplier applier = new KvApplier(store, headers);
-            RawNode raw = new RawNode(RaftConfig.defaults(identity.memberId(), opened.raftLog(), new Random())
-                    .withElectionTicks(config.electionTicks()).withApplied(opened.snapshotIndex()));
-            started = new RaftNode(raw, opened, new EntryApplier(store, applier, headers), EmbeddedKvnode::noPeers,
-                    config.heartbeatInterval(), config.storage());
-            self[0] = started;
-            started.start();
-            awaitReady(started, config);
-            ServerMetrics.register(metrics, store, started);
-            readPool = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                    daemonThreads("kv-read"));
-            KvServer server = new KvServer(started, applier, opened, config.storage().effectiveQuotaBytes(),
-                    config.requestTimeout(), readPool);
-            this.grpc = startGrpc(config, new KvService(server, config.maxRequestBytes(), config.maxTxnOps()),
+            started = Member.start(memberDir, identity, new Member.Settings(config.heartbeatInterval(),
+                    config.electionTicks(), config.requestTimeout(), config.storage()), metrics,
+                    EmbeddedKvnode::noPeers);
+            this.member = started;
+            this.grpc = startGrpc(config, new KvService(started.kv(), config.maxRequestBytes(), config.maxTxnOps()),
                     new GrpcMetricsInterceptor(metrics));
-            this.storage = opened;
-            this.node = started;
-            this.readers = readPool;
             for (URI url : config.listenMetricsUrls()) {
                 http.add(HttpEndpoints.start(socketAddress(url), this::healthProblem, metrics));
             }
         } catch (IOException | RuntimeException e) {
             http.forEach(HttpEndpoints::close);
-            stopQuietly(started, opened, readPool);
+            if (started != null) {
+                started.close();
+            }
+            releaseLock();
             throw e;
         }
         log.info("serving name={} member_id={} cluster_id={} client_urls={} revision={}", config.name(),
                 MemberIds.toHex(identity.memberId()), MemberIds.toHex(identity.clusterId()),
-                config.listenClientUrls(), storage.store().currentRevision());
+                config.listenClientUrls(), member.storage().store().currentRevision());
     }
 
     /** Opens the data directory and starts serving; returns once every listener is bound. */
@@ -132,7 +99,7 @@ public final class EmbeddedKvnode implements AutoCloseable {
     /** Completes with the error when the member failed and stopped serving (it never completes otherwise). */
     public CompletableFuture<Throwable> failure() {
         CompletableFuture<Throwable> failed = new CompletableFuture<>();
-        node.terminated().whenComplete((ignored, error) -> {
+        member.node().terminated().whenComplete((ignored, error) -> {
             if (error != null) {
                 failed.complete(error);
             }
@@ -140,9 +107,9 @@ public final class EmbeddedKvnode implements AutoCloseable {
         return failed;
     }
 
-    /** The Raft node, for tests that take snapshots or watch the applied index. */
-    public RaftNode raftNode() {
-        return node;
+    /** The member behind the listeners, for tests that take snapshots or watch the applied index. */
+    public Member member() {
+        return member;
     }
 
     @Override
@@ -158,40 +125,24 @@ public final class EmbeddedKvnode implements AutoCloseable {
             grpc.shutdownNow();
             Thread.currentThread().interrupt();
         }
-        stopQuietly(node, storage, readers);
+        member.close();
+        releaseLock();
         log.info("stopped name={}", config.name());
     }
 
     /** Null when the node loop runs and a read through the store succeeds; the reason otherwise. */
     private String healthProblem() {
-        if (node.terminated().isDone()) {
+        if (member.node().terminated().isDone()) {
             return "the node loop has stopped";
         }
-        if (node.leader() == 0) {
+        if (member.node().leader() == 0) {
             return "RAFT NO LEADER";
         }
         try {
-            storage.store().range(KeyRange.single(ByteString.copyFromUtf8("health")), 0, 1, true);
+            member.storage().store().range(KeyRange.single(ByteString.copyFromUtf8("health")), 0, 1, true);
             return null;
         } catch (RuntimeException e) {
             return "store unreadable: " + e.getMessage();
-        }
-    }
-
-    /**
-     * Waits for the node to elect its leader and replay its log before serving clients, as etcd waits for its
-     * ReadyNotify; a member that cannot get ready in time serves anyway and reports it in /health.
-     */
-    private static void awaitReady(RaftNode node, KvnodeConfig config) throws IOException {
-        try {
-            node.ready().get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-            log.warn("not ready after {}ms (no leader yet); serving anyway", config.requestTimeout().toMillis());
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IOException("the member failed while starting: " + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while starting", e);
         }
     }
 
@@ -239,33 +190,11 @@ public final class EmbeddedKvnode implements AutoCloseable {
         return new InetSocketAddress(url.getHost(), url.getPort());
     }
 
-    private void stopQuietly(RaftNode raftNode, MemberStorage memberStorage, ExecutorService readPool) {
-        if (raftNode != null) {
-            raftNode.close();
-        }
-        if (readPool != null) {
-            readPool.shutdownNow();
-        }
-        try {
-            if (memberStorage != null) {
-                memberStorage.close();
-            }
-        } catch (IOException | RuntimeException e) {
-            log.warn("closing member storage failed error={}", e.toString());
-        }
+    private void releaseLock() {
         try {
             lock.close();
         } catch (IOException e) {
             log.warn("releasing data directory lock failed error={}", e.toString());
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -47,6 +47,21 @@ public final class MemberStorage implements AutoCloseable {
     private final MvccStore store;
     private final MemoryStorage raftLog;
     private final StorageMetrics metrics;
+    private volatile SyncListener syncListener = SyncListener.NONE;
+
+    /** Sees every WAL fsync the node loop makes; crash and ordering tests hook in here. */
+    public interface SyncListener {
+        SyncListener NONE = new SyncListener() {
+        };
+
+        /** Before the fsync of entries up to {@code lastIndex}; throwing fails the sync (as a dying disk would). */
+        default void beforeSync(long lastIndex) throws IOException {
+        }
+
+        /** After the fsync: everything up to {@code lastIndex} is durable. */
+        default void afterSync(long lastIndex) {
+        }
+    }
 
     private MemberStorage(Wal wal, Snapshotter snapshotter, MvccStore store, MemoryStorage raftLog,
             StorageMetrics metrics) {
@@ -139,9 +154,14 @@ public final class MemberStorage implements AutoCloseable {
         }
         wal.append(ready.hardState(), ready.entries());
         if (ready.mustSync()) {
+            long lastIndex = ready.entries().isEmpty() ? raftLog.lastIndex()
+                    : ready.entries().get(ready.entries().size() - 1).index();
+            SyncListener listener = syncListener;
+            listener.beforeSync(lastIndex);
             long started = System.nanoTime();
             wal.sync();
             metrics.walFsynced(System.nanoTime() - started);
+            listener.afterSync(lastIndex);
         }
         raftLog.append(ready.entries());
         if (ready.hardState() != null) {
@@ -174,6 +194,22 @@ public final class MemberStorage implements AutoCloseable {
         List<Path> deleted = snapshotter.retain(keepSnapshots);
         log.info("snapshot saved index={} term={} released_snapshots={} wal_segments={}", metadata.index(),
                 metadata.term(), deleted.size(), wal.segmentFiles().size());
+    }
+
+    public void setSyncListener(SyncListener listener) {
+        this.syncListener = listener;
+    }
+
+    /**
+     * For crash tests: loses what a power cut loses — WAL records not synced (partly, possibly torn) and the backend's
+     * uncommitted batch — and closes. The node loop must have stopped.
+     */
+    public void simulatePowerLoss(java.util.Random random) throws IOException {
+        try {
+            store.closeAsCrash();
+        } finally {
+            wal.simulatePowerLoss(random);
+        }
     }
 
     @Override

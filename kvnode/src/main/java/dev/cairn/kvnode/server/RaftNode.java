@@ -405,9 +405,10 @@ public final class RaftNode implements AutoCloseable {
     private void fatal(Throwable error) {
         log.error("node loop failed; stopping this member error={}", error.toString(), error);
         running = false;
-        failEverything(KvError.STOPPED.exception());
+        // Terminated first: whoever sees a waiter fail may check why.
         ready.completeExceptionally(error);
         terminated.completeExceptionally(error);
+        failEverything(KvError.STOPPED.exception());
     }
 
     private void failEverything(RuntimeException error) {

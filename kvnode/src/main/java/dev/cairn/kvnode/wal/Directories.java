@@ -4,13 +4,27 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
 
 /**
  * Fsync of a directory, which makes file creations, renames and deletions in it durable. Shared by the wal and snap
  * packages.
  */
 public final class Directories {
+    private static volatile Consumer<Path> observer = dir -> {
+    };
+
     private Directories() {
+    }
+
+    /**
+     * For tests of durability ordering (raft-scenarios D-2): {@code seen} is called after every directory fsync with
+     * the directory, until the returned handle is closed.
+     */
+    public static AutoCloseable observeSyncs(Consumer<Path> seen) {
+        observer = seen;
+        return () -> observer = dir -> {
+        };
     }
 
     /**
@@ -21,5 +35,6 @@ public final class Directories {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         }
+        observer.accept(dir);
     }
 }

@@ -7,6 +7,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.Random;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -178,6 +181,34 @@ public final class Wal implements Closeable {
 
     SyncedPosition syncedPosition() {
         return synced;
+    }
+
+    /**
+     * For crash tests: stops the log as a power cut would. Appended records that were not synced may be partly on
+     * disk — the tail segment is cut at a random point past what sync covered, possibly inside a record, sometimes
+     * with zeros or garbage after the cut — and nothing sync covered is touched.
+     */
+    public void simulatePowerLoss(Random random) throws IOException {
+        if (random.nextInt(4) != 0) {
+            flush();
+        }
+        SyncedPosition at = synced;
+        abandon();
+        long length = Files.size(at.segment());
+        long written = at.offset() + 1 + random.nextInt(4096);
+        long cutAt = at.offset() + (long) (random.nextDouble() * (Math.min(length, written) - at.offset()));
+        byte[] after = new byte[random.nextInt(3) == 0 ? random.nextInt(300) : 0];
+        if (random.nextBoolean()) {
+            random.nextBytes(after);
+        }
+        try (FileChannel channel = FileChannel.open(at.segment(), StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            channel.truncate(cutAt);
+            ByteBuffer tail = ByteBuffer.wrap(after);
+            while (tail.hasRemaining()) {
+                channel.write(tail, cutAt + tail.position());
+            }
+        }
     }
 
     /** Writes the buffered records to the file without an fsync: a crash may keep any part of them. For tests. */

@@ -114,24 +114,7 @@ class WalRandomTest {
      */
     private Wal crashAndReopen(Wal wal, Random random) throws IOException {
         crashes++;
-        if (random.nextInt(4) != 0) {
-            wal.flushUnsynced();
-        }
-        Wal.SyncedPosition synced = wal.syncedPosition();
-        wal.abandon();
-        List<Path> files = wal.segmentFiles();
-        assertThat(synced.segment()).isEqualTo(files.get(files.size() - 1));
-        long length = Files.size(synced.segment());
-        long written = synced.offset() + 1 + random.nextInt(4096);
-        long cutAt = synced.offset() + (long) (random.nextDouble() * (Math.min(length, written) - synced.offset()));
-        byte[] after = new byte[0];
-        if (random.nextInt(3) == 0) {
-            after = new byte[random.nextInt(300)];
-            if (random.nextBoolean()) {
-                random.nextBytes(after);
-            }
-        }
-        WalFixtures.cut(synced.segment(), cutAt, after);
+        wal.simulatePowerLoss(random);
         Wal reopened = Wal.open(dir, OPTIONS);
         checkRecovered(reopened);
         return reopened;
