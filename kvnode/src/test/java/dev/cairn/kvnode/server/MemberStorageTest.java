@@ -1,0 +1,232 @@
+package dev.cairn.kvnode.server;
+
+import static dev.cairn.kvnode.server.DurabilityScenarioTest.copyTree;
+import static dev.cairn.kvnode.server.DurabilityScenarioTest.list;
+import static dev.cairn.kvnode.server.TestMembers.bytes;
+import static dev.cairn.kvnode.server.TestMembers.put;
+import static dev.cairn.kvnode.server.TestMembers.readPrefix;
+import static dev.cairn.kvnode.server.TestMembers.values;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.kvnode.proto.etcdserverpb.CompactionRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.DeleteRangeRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.PutRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.RangeRequest;
+import dev.cairn.kvnode.raft.pb.SnapshotMetadata;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A member's durable state: acknowledgement after fsync, snapshots, log release, restart and quota. */
+class MemberStorageTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aWriteIsNotAcknowledgedWhileTheFsyncThatMakesItDurableIsPending() throws Exception {
+        try (Member member = TestMembers.start(dir.resolve("member"), StorageOptions.DEFAULTS)) {
+            CountDownLatch syncEntered = new CountDownLatch(1);
+            CountDownLatch releaseSync = new CountDownLatch(1);
+            member.storage().setSyncListener(new MemberStorage.SyncListener() {
+                @Override
+                public void beforeSync(long lastIndex) {
+                    syncEntered.countDown();
+                    try {
+                        releaseSync.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+
+            CompletableFuture<?> write = member.kv().put(PutRequest.newBuilder().setKey(bytes("k"))
+                    .setValue(bytes("v")).build());
+            assertThat(syncEntered.await(10, TimeUnit.SECONDS)).as("the write reached the fsync").isTrue();
+            assertThatThrownBy(() -> write.get(300, TimeUnit.MILLISECONDS))
+                    .as("no acknowledgement while the fsync is held").isInstanceOf(TimeoutException.class);
+
+            releaseSync.countDown();
+            assertThat(write.get(10, TimeUnit.SECONDS)).isNotNull();
+        }
+    }
+
+    @Test
+    void underConcurrentLoadEveryAcknowledgedEntryIsAlreadySynced() throws Exception {
+        try (Member member = TestMembers.start(dir.resolve("member"), StorageOptions.DEFAULTS)) {
+            AtomicLong synced = new AtomicLong();
+            member.storage().setSyncListener(new MemberStorage.SyncListener() {
+                @Override
+                public void afterSync(long lastIndex) {
+                    synced.accumulateAndGet(lastIndex, Math::max);
+                }
+            });
+            AtomicLong violations = new AtomicLong();
+            AtomicLong acks = new AtomicLong();
+            ExecutorService writers = Executors.newFixedThreadPool(16);
+            for (int w = 0; w < 16; w++) {
+                int writer = w;
+                writers.execute(() -> {
+                    for (int i = 0; i < 200; i++) {
+                        member.kv().put(PutRequest.newBuilder().setKey(bytes("c/" + writer + "/" + i))
+                                .setValue(bytes("v")).build()).thenRun(() -> {
+                                    // The acknowledged entry is at or below the applied index, which must never
+                                    // pass what is synced.
+                                    long applied = member.node().appliedIndex();
+                                    if (applied > synced.get()) {
+                                        violations.incrementAndGet();
+                                    }
+                                    acks.incrementAndGet();
+                                }).join();
+                    }
+                });
+            }
+            writers.shutdown();
+            assertThat(writers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(acks.get()).isEqualTo(3200);
+            assertThat(violations.get()).as("acknowledgements ahead of the fsync").isZero();
+        }
+    }
+
+    @Test
+    void snapshotsEverySnapshotCountReleaseWalSegmentsAndARestartKeepsEverything() throws Exception {
+        Path memberDir = dir.resolve("member");
+        StorageOptions options = StorageOptions.DEFAULTS.withSnapshotCount(100).withWalSegmentBytes(8 * 1024)
+                .withMaxSnapshots(3);
+        Map<String, String> written = new LinkedHashMap<>();
+        long lastRevision = 0;
+        int segmentsAtMost = 0;
+        try (Member member = TestMembers.start(memberDir, options)) {
+            for (int i = 0; i < 1000; i++) {
+                lastRevision = put(member, "s/" + i, "value-" + i);
+                written.put("s/" + i, "value-" + i);
+                segmentsAtMost = Math.max(segmentsAtMost, walSegments(memberDir));
+            }
+        }
+        // A snapshot still being written at the stop is saved but not yet counted by retention (that runs on the
+        // node loop, which has stopped): at most one file beyond the limit.
+        assertThat(list(MemberStorage.snapDir(memberDir))).as("only the newest 3 snapshots are kept")
+                .hasSizeBetween(3, 4);
+        assertThat(walSegments(memberDir)).as("segments below the snapshot were released")
+                .isLessThan(segmentsAtMost + 1).isLessThanOrEqualTo(6);
+
+        try (Member member = TestMembers.start(memberDir, options)) {
+            assertThat(values(readPrefix(member, "s/"))).isEqualTo(written);
+            assertThat(member.storage().store().currentRevision()).isEqualTo(lastRevision);
+            assertThat(member.storage().snapshotIndex()).as("the log starts at the newest snapshot").isPositive();
+        }
+    }
+
+    @Test
+    void aBackendOlderThanTheWalSnapshotIsRestoredFromTheSnapshotFile() throws Exception {
+        Path memberDir = dir.resolve("member");
+        StorageOptions options = StorageOptions.DEFAULTS.withSnapshotCount(50).withWalSegmentBytes(4 * 1024);
+        Map<String, String> written = new LinkedHashMap<>();
+        try (Member member = TestMembers.start(memberDir, options)) {
+            put(member, "b/first", "1");
+            written.put("b/first", "1");
+        }
+        Path oldBackend = dir.resolve("old-kv.db");
+        Files.copy(MemberStorage.backendFile(memberDir), oldBackend);
+        try (Member member = TestMembers.start(memberDir, options)) {
+            for (int i = 0; i < 400; i++) {
+                put(member, "b/" + i, "v" + i);
+                written.put("b/" + i, "v" + i);
+            }
+        }
+        Files.copy(oldBackend, MemberStorage.backendFile(memberDir), StandardCopyOption.REPLACE_EXISTING);
+
+        try (Member member = TestMembers.start(memberDir, options)) {
+            assertThat(values(readPrefix(member, "b/"))).isEqualTo(written);
+            put(member, "b/after", "restart");
+        }
+    }
+
+    @Test
+    void aBackendOlderThanTheWalSnapshotWithNoUsableSnapshotFileIsRefused() throws Exception {
+        Path memberDir = dir.resolve("member");
+        StorageOptions options = StorageOptions.DEFAULTS.withSnapshotCount(50).withWalSegmentBytes(4 * 1024);
+        try (Member member = TestMembers.start(memberDir, options)) {
+            put(member, "b/first", "1");
+        }
+        Path oldBackend = dir.resolve("old-kv.db");
+        Files.copy(MemberStorage.backendFile(memberDir), oldBackend);
+        try (Member member = TestMembers.start(memberDir, options)) {
+            for (int i = 0; i < 200; i++) {
+                put(member, "b/" + i, "v" + i);
+            }
+        }
+        Files.copy(oldBackend, MemberStorage.backendFile(memberDir), StandardCopyOption.REPLACE_EXISTING);
+        for (String snap : list(MemberStorage.snapDir(memberDir))) {
+            Files.delete(MemberStorage.snapDir(memberDir).resolve(snap));
+        }
+
+        assertThatThrownBy(() -> TestMembers.start(memberDir, options)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no valid snapshot file");
+    }
+
+    @Test
+    void anOnDemandSnapshotIsDurableWhenItCompletes() throws Exception {
+        Path memberDir = dir.resolve("member");
+        try (Member member = TestMembers.start(memberDir, StorageOptions.DEFAULTS)) {
+            for (int i = 0; i < 10; i++) {
+                put(member, "o/" + i, "v");
+            }
+            SnapshotMetadata taken = member.node().snapshot().get(10, TimeUnit.SECONDS);
+
+            assertThat(taken.index()).isEqualTo(member.node().appliedIndex());
+            assertThat(list(MemberStorage.snapDir(memberDir))).hasSize(1);
+            assertThat(member.node().snapshot().get(10, TimeUnit.SECONDS)).as("nothing applied since: the same one")
+                    .isEqualTo(taken);
+        }
+    }
+
+    @Test
+    void beyondTheQuotaWritesGetNoSpaceWhileReadsDeletesAndCompactionWork() throws Exception {
+        long quota = 3L * 1024 * 1024;
+        try (Member member = TestMembers.start(dir.resolve("member"),
+                StorageOptions.DEFAULTS.withQuotaBackendBytes(quota))) {
+            String value = "x".repeat(4096);
+            int acknowledged = 0;
+            Throwable refused = null;
+            for (int i = 0; i < 10_000 && refused == null; i++) {
+                try {
+                    put(member, "q/" + i, value);
+                    acknowledged++;
+                } catch (KvException e) {
+                    refused = e;
+                } catch (ExecutionException e) {
+                    refused = e.getCause();
+                }
+            }
+
+            assertThat(refused).isInstanceOf(KvException.class);
+            assertThat(((KvException) refused).error()).isEqualTo(KvError.NO_SPACE);
+            assertThat(acknowledged).isPositive();
+            assertThat(member.storage().store().sizeBytes()).isLessThan(quota + 64 * 1024);
+            assertThat(readPrefix(member, "q/").getCount()).isEqualTo(acknowledged);
+            long revision = member.kv().deleteRange(DeleteRangeRequest.newBuilder().setKey(bytes("q/"))
+                    .setRangeEnd(bytes("q0")).build()).get(10, TimeUnit.SECONDS).getHeader().getRevision();
+            member.kv().compact(CompactionRequest.newBuilder().setRevision(revision).setPhysical(true).build())
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(member.kv().range(RangeRequest.newBuilder().setKey(bytes("q/")).setRangeEnd(bytes("q0"))
+                    .setCountOnly(true).build()).get(10, TimeUnit.SECONDS).getCount()).isZero();
+        }
+    }
+
+    private static int walSegments(Path memberDir) {
+        return (int) list(MemberStorage.walDir(memberDir)).stream().filter(n -> n.endsWith(".wal")).count();
+    }
+}
