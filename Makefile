@@ -5,7 +5,7 @@ MVNW := ./mvnw -B -ntp
 # apt-get needs root; use sudo when we are not root and it is there.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo)
 
-.PHONY: demo test deps build clean bench-raft
+.PHONY: demo test deps build clean bench-raft bench-storage
 
 ## demo: start a kvnode, write and read a key with etcdctl, show what happened, stop cleanly.
 demo: deps
@@ -40,3 +40,12 @@ bench-raft:
 	$(MVNW) -q -pl kvnode -am test-compile -DskipTests
 	$(MVNW) -q -f kvnode/pom.xml exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
 		-Dexec.args="-cp %classpath org.openjdk.jmh.Main RaftCoreBenchmark -rf text -rff target/raft-core-bench.txt"
+
+## bench-storage: JMH benchmarks of the disk (fsync rate, synced sequential bandwidth) and of the WAL's synced appends,
+## in scratch directories under kvnode/target/. Defaults (in the classes): 1 fork, 2x2 s warm-up, 3x3 s measurement,
+## about 2 minutes. JMH options go in JMH_ARGS, e.g. `make bench-storage JMH_ARGS="-wi 3 -i 5 -r 5s -p group=64"`.
+JMH_ARGS ?=
+bench-storage:
+	$(MVNW) -q -pl kvnode -am test-compile -DskipTests
+	$(MVNW) -q -f kvnode/pom.xml exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
+		-Dexec.args="-cp %classpath org.openjdk.jmh.Main dev.cairn.kvnode.bench. $(JMH_ARGS) -rf text -rff target/storage-bench.txt"
