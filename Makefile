@@ -41,7 +41,7 @@ bench-raft:
 	$(MVNW) -q -f kvnode/pom.xml exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
 		-Dexec.args="-cp %classpath org.openjdk.jmh.Main RaftCoreBenchmark -rf text -rff target/raft-core-bench.txt"
 
-## bench-storage: JMH benchmarks of the disk (fsync rate, synced sequential bandwidth) and of the WAL's synced appends,
+## bench-storage: JMH benchmarks of the disk (fsync rate, synced sequential bandwidth), of the WAL's synced appends and of the MVCC store (put, range),
 ## in scratch directories under kvnode/target/. Defaults (in the classes): 1 fork, 2x2 s warm-up, 3x3 s measurement,
 ## about 2 minutes. JMH options go in JMH_ARGS, e.g. `make bench-storage JMH_ARGS="-wi 3 -i 5 -r 5s -p group=64"`.
 JMH_ARGS ?=
