@@ -45,6 +45,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void theLogTheSnapshotsAndTheStoreAreIndependentLayers() {
+        noClasses().that().resideInAnyPackage("..kvnode.wal..", "..kvnode.snap..")
+                .should().dependOnClassesThat().resideInAnyPackage("..kvnode.mvcc..", "..kvnode.server..",
+                        "..kvnode.api..", "..kvnode.embed..", "..kvnode.cli..", "io.grpc..")
+                .check(KVNODE);
+        noClasses().that().resideInAPackage("..kvnode.mvcc..")
+                .should().dependOnClassesThat().resideInAnyPackage("..kvnode.raft..", "..kvnode.wal..",
+                        "..kvnode.snap..")
+                .check(KVNODE);
+    }
+
+    @Test
     void theServerDoesNotKnowItsWireAdapters() {
         noClasses().that().resideInAPackage("..kvnode.server..")
                 .should().dependOnClassesThat().resideInAnyPackage("..kvnode.api..", "..kvnode.embed..",

@@ -1,5 +1,6 @@
 package dev.cairn.kvnode.embed;
 
+import com.google.protobuf.ByteString;
 import dev.cairn.kvnode.api.GrpcMetricsInterceptor;
 import dev.cairn.kvnode.api.HttpEndpoints;
 import dev.cairn.kvnode.api.KvService;
@@ -8,7 +9,6 @@ import dev.cairn.kvnode.raft.pb.Message;
 import dev.cairn.kvnode.server.ClusterIdentity;
 import dev.cairn.kvnode.server.Member;
 import dev.cairn.kvnode.server.MemberIds;
-import com.google.protobuf.ByteString;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;

@@ -1,5 +1,6 @@
 package dev.cairn.kvnode.mvcc;
 
+import dev.cairn.kvnode.disk.Directories;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -117,7 +118,7 @@ public final class StoreImage {
         }
         Files.deleteIfExists(walOf(file));
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        dev.cairn.kvnode.wal.Directories.sync(file.toAbsolutePath().getParent());
+        Directories.sync(file.toAbsolutePath().getParent());
         return applied;
     }
 

@@ -1,15 +1,14 @@
 package dev.cairn.kvnode.snap;
 
+import dev.cairn.kvnode.disk.Directories;
 import dev.cairn.kvnode.raft.pb.SnapshotMetadata;
-import dev.cairn.kvnode.wal.Directories;
-import java.io.IOException;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.util.zip.CheckedOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -21,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * Saves and loads snapshot files in one directory, one file per snapshot, named {@code <term>-<index>.snap} in hex.

@@ -1,5 +1,6 @@
 package dev.cairn.kvnode.wal;
 
+import dev.cairn.kvnode.disk.Directories;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,5 +1,6 @@
 package dev.cairn.kvnode.wal;
 
+import dev.cairn.kvnode.disk.Directories;
 import dev.cairn.kvnode.raft.pb.Entry;
 import dev.cairn.kvnode.raft.pb.HardState;
 import dev.cairn.kvnode.raft.pb.SnapshotMetadata;
@@ -8,12 +9,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
-import java.util.Random;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 
 /**

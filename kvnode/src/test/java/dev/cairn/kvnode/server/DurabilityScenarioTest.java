@@ -6,9 +6,9 @@ import static dev.cairn.kvnode.server.TestMembers.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.kvnode.disk.Directories;
 import dev.cairn.kvnode.proto.etcdserverpb.RangeResponse;
 import dev.cairn.kvnode.proto.mvccpb.KeyValue;
-import dev.cairn.kvnode.wal.Directories;
 import dev.cairn.kvnode.wal.WalCorruptException;
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -1,4 +1,4 @@
-package dev.cairn.kvnode.wal;
+package dev.cairn.kvnode.disk;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -7,8 +7,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 
 /**
- * Fsync of a directory, which makes file creations, renames and deletions in it durable. Shared by the wal and snap
- * packages.
+ * Fsync of a directory, which makes file creations, renames and deletions in it durable. Shared by everything that
+ * writes files: the WAL, snapshots and backend images.
  */
 public final class Directories {
     private static volatile Consumer<Path> observer = dir -> {
