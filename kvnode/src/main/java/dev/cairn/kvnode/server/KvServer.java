@@ -29,25 +29,25 @@ public final class KvServer {
     private final KvApplier kv;
     private final BackendQuota quota;
     private final long timeoutNanos;
-    private final Executor readers;
+    private final Executor responders;
 
     /**
-     * @param readers runs linearizable reads once their barrier passes, off the node loop
+     * @param responders runs linearizable reads once their barrier passes, and answers writes, off the node loop
      */
     public KvServer(RaftNode node, KvApplier kv, MemberStorage storage, long quotaBytes, Duration requestTimeout,
-            Executor readers) {
+            Executor responders) {
         this.node = node;
         this.kv = kv;
         this.quota = new BackendQuota(storage.store(), quotaBytes);
         this.timeoutNanos = requestTimeout.toNanos();
-        this.readers = readers;
+        this.responders = responders;
     }
 
     public CompletableFuture<RangeResponse> range(RangeRequest request) {
         if (request.getSerializable()) {
             return CompletableFuture.completedFuture(kv.range(request));
         }
-        return bounded(node.readBarrier()).thenApplyAsync(ignored -> kv.range(request), readers);
+        return bounded(node.readBarrier()).thenApplyAsync(ignored -> kv.range(request), responders);
     }
 
     public CompletableFuture<PutResponse> put(PutRequest request) {
@@ -68,8 +68,9 @@ public final class KvServer {
         return propose(InternalRequest.newBuilder().setCompaction(request), CompactionResponse.class);
     }
 
+    /** The answer is handed to the responders pool so that the node loop never serializes responses itself. */
     private <T> CompletableFuture<T> propose(InternalRequest.Builder request, Class<T> responseType) {
-        return bounded(node.propose(request)).thenApply(responseType::cast);
+        return bounded(node.propose(request)).thenApplyAsync(responseType::cast, responders);
     }
 
     private <T> CompletableFuture<T> bounded(CompletableFuture<T> wait) {

@@ -79,7 +79,7 @@ public final class Member implements AutoCloseable {
             awaitReady(node, settings.requestTimeout());
             ServerMetrics.register(metrics, store, node);
             readers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                    daemonThreads("kv-read"));
+                    daemonThreads("kv-respond"));
             KvServer kv = new KvServer(node, applier, storage, settings.storage().effectiveQuotaBytes(),
                     settings.requestTimeout(), readers);
             return new Member(storage, node, kv, readers);
