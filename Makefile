@@ -5,7 +5,7 @@ MVNW := ./mvnw -B -ntp
 # apt-get needs root; use sudo when we are not root and it is there.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo)
 
-.PHONY: demo test deps build clean bench-raft bench-storage
+.PHONY: demo test deps build clean bench-raft bench-storage soak-kill
 
 ## demo: start a kvnode, write and read a key with etcdctl, show what happened, stop cleanly.
 demo: deps
@@ -49,3 +49,10 @@ bench-storage:
 	$(MVNW) -q -pl kvnode -am test-compile -DskipTests
 	$(MVNW) -q -f kvnode/pom.xml exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
 		-Dexec.args="-cp %classpath org.openjdk.jmh.Main dev.cairn.kvnode.bench. $(JMH_ARGS) -rf text -rff target/storage-bench.txt"
+
+## soak-kill: the kill -9 soak alone (KillNineSoakIT), with more kills than `make test` runs: KILLS (default 500);
+## SEED=<n> replays a run's kill moments (the seed is printed at the start and in every failure).
+KILLS ?= 500
+soak-kill:
+	$(MVNW) -pl e2e -am verify -Dit.test=KillNineSoakIT -Dsoak.kills=$(KILLS) $(if $(SEED),-Dsoak.seed=$(SEED)) \
+		-Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false

@@ -35,6 +35,12 @@ final class KvnodeProcess implements AutoCloseable {
 
     /** Starts a one-member cluster in {@code dataDir} and waits until its /health says it serves. */
     static KvnodeProcess start(Path dataDir, int clientPort, int peerPort, int metricsPort) throws IOException {
+        return start(dataDir, clientPort, peerPort, metricsPort, List.of());
+    }
+
+    /** As {@link #start(Path, int, int, int)}, with {@code extraArgs} appended to the {@code serve} flags. */
+    static KvnodeProcess start(Path dataDir, int clientPort, int peerPort, int metricsPort, List<String> extraArgs)
+            throws IOException {
         String jar = System.getProperty("kvnode.jar");
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("kvnode.jar not found at " + jar + ": build kvnode first (./mvnw package)");
@@ -48,6 +54,7 @@ final class KvnodeProcess implements AutoCloseable {
                 "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
                 "--initial-cluster", "e2e=" + peer,
                 "--listen-metrics-urls", "http://127.0.0.1:" + metricsPort));
+        command.addAll(extraArgs);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
