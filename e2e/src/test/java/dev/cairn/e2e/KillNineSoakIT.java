@@ -38,7 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KillNineSoakIT {
     /** Flags added to every {@code kvnode serve}, e.g. to make kvnode snapshot often enough for kills to hit it. */
-    static final List<String> EXTRA_ARGS = List.of();
+    /** Small snapshots and segments, so kills also land in snapshotting, segment rollover and release. */
+    static final List<String> EXTRA_ARGS = List.of("--snapshot-count=1000", "--wal-segment-bytes=1048576");
 
     private static final String PREFIX = "soak/";
     private static final int WRITERS = 8;

@@ -51,7 +51,21 @@ final class Backend implements AutoCloseable {
             DB db = DBMaker.fileDB(file.toFile()).fileChannelEnable().transactionEnable().make();
             return new Backend(file, db);
         } catch (IOException | RuntimeException e) {
-            throw new BackendException("cannot open backend file=" + file + ": " + e.getMessage(), e);
+            throw new BackendException("cannot open backend file=" + file + ": " + e, e);
+        }
+    }
+
+    /** Deletes the backend file and the transaction log files MapDB keeps beside it ({@code <file>.wal.<n>}). */
+    static void deleteFiles(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        String logPrefix = file.getFileName() + ".wal.";
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path candidate : files.toList()) {
+                String name = candidate.getFileName().toString();
+                if (name.equals(file.getFileName().toString()) || name.startsWith(logPrefix)) {
+                    Files.delete(candidate);
+                }
+            }
         }
     }
 

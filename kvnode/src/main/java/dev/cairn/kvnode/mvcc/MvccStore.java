@@ -2,6 +2,7 @@ package dev.cairn.kvnode.mvcc;
 
 import com.google.protobuf.ByteString;
 import dev.cairn.kvnode.proto.mvccpb.KeyValue;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,6 +74,11 @@ public final class MvccStore implements AutoCloseable {
 
     public static MvccStore open(Path file) {
         return open(file, StoreOptions.DEFAULTS);
+    }
+
+    /** Deletes the store kept in {@code file}, with every file of it. The store must not be open. */
+    public static void delete(Path file) throws IOException {
+        Backend.deleteFiles(file);
     }
 
     public long currentRevision() {

@@ -83,8 +83,7 @@ public final class StoreImage {
      */
     public static ApplyPosition restore(InputStream image, Path file) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".restoring");
-        Files.deleteIfExists(temp);
-        Files.deleteIfExists(walOf(temp));
+        Backend.deleteFiles(temp);
         DataInputStream in = new DataInputStream(image);
         ApplyPosition applied;
         try (Backend backend = Backend.open(temp)) {
@@ -116,14 +115,9 @@ public final class StoreImage {
         } catch (EOFException e) {
             throw new IOException("store image ends early", e);
         }
-        Files.deleteIfExists(walOf(file));
+        Backend.deleteFiles(file);
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Directories.sync(file.toAbsolutePath().getParent());
         return applied;
-    }
-
-    /** MapDB keeps its transaction log beside the file, named after it. */
-    private static Path walOf(Path file) {
-        return file.resolveSibling(file.getFileName() + ".wal.0");
     }
 }
