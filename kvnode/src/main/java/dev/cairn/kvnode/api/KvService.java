@@ -80,7 +80,7 @@ public final class KvService extends KVGrpc.KVImplBase {
         CompletableFuture<T> response;
         try {
             response = work.get();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
             responses.onError(GrpcErrors.toStatus(e));
             return;
         }

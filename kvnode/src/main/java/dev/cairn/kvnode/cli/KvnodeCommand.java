@@ -12,8 +12,15 @@ public final class KvnodeCommand implements Runnable {
     public static void main(String[] args) {
         CommandLine commandLine = new CommandLine(new KvnodeCommand())
                 .setExecutionExceptionHandler((failure, command, parsed) -> {
-                    // A bad flag or an unusable data directory is the operator's to fix: say what, not where.
-                    command.getErr().println("kvnode: " + failure.getMessage());
+                    // A bad flag or an unusable data directory is the operator's to fix: say what, not where. Anything
+                    // else is a fault of ours: name it and show where, so it can be reported.
+                    if (failure instanceof IllegalArgumentException || failure instanceof IllegalStateException
+                            || failure instanceof java.io.IOException) {
+                        command.getErr().println("kvnode: " + failure.getMessage());
+                    } else {
+                        command.getErr().println("kvnode: unexpected failure: " + failure);
+                        failure.printStackTrace(command.getErr());
+                    }
                     return 1;
                 });
         System.exit(commandLine.execute(args));

@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * consistent index) which entries it already holds. On open:
  * <ol>
  * <li>the WAL is read back (a torn tail is cut; damage in the middle stops the member with file and offset);</li>
+ * <li>the backend is trusted only if the member stopped cleanly: after a crash it is deleted and rebuilt (MapDB's own
+ * crash recovery is not trusted, see {@link #discardBackendAfterUncleanStop});</li>
  * <li>the backend is opened; if it is older than the log's snapshot — the entries between are gone from the WAL — it
  * is rebuilt from the newest valid snapshot file, falling back past damaged ones;</li>
  * <li>a backend newer than the log is refused: the log lost entries the backend holds, and going on would let this
