@@ -5,7 +5,7 @@ MVNW := ./mvnw -B -ntp
 # apt-get needs root; use sudo when we are not root and it is there.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo)
 
-.PHONY: demo test deps build clean bench-raft bench-storage soak-kill
+.PHONY: demo test deps build clean bench-raft bench-storage bench-compare soak-kill
 
 ## demo: start a kvnode, write and read a key with etcdctl, show what happened, stop cleanly.
 demo: deps
@@ -56,3 +56,14 @@ KILLS ?= 500
 soak-kill:
 	$(MVNW) -pl e2e -am verify -Dit.test=KillNineSoakIT -Dsoak.kills=$(KILLS) $(if $(SEED),-Dsoak.seed=$(SEED)) \
 		-Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
+
+## bench-compare: kvnode and etcd side by side in one run (puts, linearizable gets, restart with 1M keys); prints a
+## Markdown table and writes it to e2e/target/bench-compare.md. Not part of `make test`. Settings, e.g.:
+##   make bench-compare BENCH_OPTS="-Dbench.seconds=10 -Dbench.warmupSeconds=3 -Dbench.restartKeys=1000000"
+BENCH_OPTS ?=
+bench-compare: deps
+	$(MVNW) -q -pl kvnode -am install -DskipTests
+	$(MVNW) -q -pl e2e test-compile
+	$(MVNW) -q -f e2e/pom.xml exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
+		-Dexec.args="-Xmx2g -Dkvnode.jar=$(CURDIR)/kvnode/target/kvnode.jar -Dbench.dir=$(CURDIR)/e2e/target/bench-compare \
+		-Dbench.out=$(CURDIR)/e2e/target/bench-compare.md $(BENCH_OPTS) -cp %classpath dev.cairn.e2e.bench.BenchCompare"
