@@ -8,6 +8,8 @@ import dev.cairn.kvnode.mvcc.KeyRange;
 import dev.cairn.kvnode.raft.pb.Message;
 import dev.cairn.kvnode.server.ClusterIdentity;
 import dev.cairn.kvnode.server.Member;
+import dev.cairn.kvnode.server.MemberStorage;
+import dev.cairn.kvnode.wal.Wal;
 import dev.cairn.kvnode.server.MemberIds;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
@@ -20,6 +22,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -44,10 +47,14 @@ public final class EmbeddedKvnode implements AutoCloseable {
     private EmbeddedKvnode(KvnodeConfig config) throws IOException {
         this.config = config;
         checkSupported(config);
-        this.identity = ClusterIdentity.bootstrap(config.name(), config.initialCluster(),
-                config.initialClusterToken());
         Path memberDir = config.dataDir().resolve("member");
         this.lock = DataDirLock.acquire(memberDir);
+        try {
+            this.identity = identity(config, memberDir);
+        } catch (IOException | RuntimeException e) {
+            releaseLock();
+            throw e;
+        }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Member started = null;
         try {
@@ -71,6 +78,14 @@ public final class EmbeddedKvnode implements AutoCloseable {
         log.info("serving name={} member_id={} cluster_id={} client_urls={} revision={}", config.name(),
                 MemberIds.toHex(identity.memberId()), MemberIds.toHex(identity.clusterId()),
                 config.listenClientUrls(), member.storage().store().currentRevision());
+    }
+
+    /** From the WAL when the member has one (a restart), else derived from the bootstrap flags (a new member). */
+    private static ClusterIdentity identity(KvnodeConfig config, Path memberDir) throws IOException {
+        ClusterIdentity fromFlags = ClusterIdentity.bootstrap(config.name(), config.initialCluster(),
+                config.initialClusterToken());
+        Optional<Wal.Owner> owner = Wal.owner(MemberStorage.walDir(memberDir));
+        return owner.map(o -> fromFlags.restartingAs(o.memberId(), o.clusterId())).orElse(fromFlags);
     }
 
     /** Opens the data directory and starts serving; returns once every listener is bound. */

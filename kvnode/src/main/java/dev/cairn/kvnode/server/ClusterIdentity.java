@@ -29,6 +29,15 @@ public record ClusterIdentity(long clusterId, long memberId, List<Long> founderI
         return new ClusterIdentity(MemberIds.clusterId(allIds), memberId, allIds);
     }
 
+    /**
+     * The identity of a member restarting on an existing log: its ids come from the log, whatever the flags say now
+     * (etcd ignores --initial-cluster once a member has data). The founders are only read if the log was created but
+     * never bootstrapped (a crash in between); they come from the flags then.
+     */
+    public ClusterIdentity restartingAs(long loggedMemberId, long loggedClusterId) {
+        return new ClusterIdentity(loggedClusterId, loggedMemberId, founderIds);
+    }
+
     public ResponseHeader header(long revision, long raftTerm) {
         return ResponseHeader.newBuilder()
                 .setClusterId(clusterId)

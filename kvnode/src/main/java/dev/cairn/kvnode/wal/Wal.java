@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -103,6 +104,39 @@ public final class Wal implements Closeable {
         SegmentWriter tail = SegmentWriter.reopen(tailName.in(dir), tailName, last.validEnd(), last.torn(),
                 options.segmentSize());
         return new Wal(dir, options, replay.result(), new ArrayList<>(names), tail);
+    }
+
+    /** Who wrote an existing log: the member and cluster ids in its metadata. */
+    public record Owner(long memberId, long clusterId) {
+    }
+
+    /**
+     * The owner recorded in the first segment of the log in {@code dir}, or empty when there is no log yet. A member
+     * restarting takes its identity from here, not from its bootstrap flags, as etcd does: the flags only matter for
+     * a new member, and may have changed since (a new peer URL).
+     *
+     * @throws WalCorruptException when the first segment does not start with intact metadata
+     */
+    public static Optional<Owner> owner(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        List<SegmentName> names = listSegments(dir);
+        if (names.isEmpty()) {
+            return Optional.empty();
+        }
+        Path first = names.get(0).in(dir);
+        byte[] head;
+        try (java.io.InputStream in = Files.newInputStream(first)) {
+            head = in.readNBytes(4096);
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(head);
+        RecordFrame.Frame frame = RecordFrame.parse(bytes, 0);
+        if (frame == null || !(RecordCodec.decode(frame.type(), frame.payload(bytes))
+                instanceof WalRecord.Metadata metadata)) {
+            throw new WalCorruptException(first, 0, "segment does not start with a metadata record");
+        }
+        return Optional.of(new Owner(metadata.memberId(), metadata.clusterId()));
     }
 
     /** What the log held when it was opened. */
