@@ -78,8 +78,12 @@ final class Backend implements AutoCloseable {
         return file;
     }
 
+    /** Stores a new change; a revision is never written twice (and the put need not read what was there). */
     void put(Revision revision, byte[] record) {
-        changes.put(key(revision), record);
+        // MapDB answers whether a value was already there.
+        if (changes.putIfAbsentBoolean(key(revision), record)) {
+            throw new BackendException("revision " + revision + " is already stored in " + file, null);
+        }
     }
 
     byte[] get(Revision revision) {
