@@ -2,20 +2,26 @@ package dev.cairn.kvnode.server;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 /** Disk latencies under etcd's metric names, so existing etcd dashboards read them. */
 public final class StorageMetrics {
+    /** etcd's buckets for disk latencies: 1 ms doubling up to about 8 s, so its dashboards' quantiles match. */
+    private static final Duration[] ETCD_DISK_BUCKETS = IntStream.range(0, 14)
+            .mapToObj(i -> Duration.ofNanos(1_000_000L << i)).toArray(Duration[]::new);
+
     private final Timer walFsync;
     private final Timer snapshotSave;
 
     public StorageMetrics(MeterRegistry registry) {
         this.walFsync = Timer.builder("etcd.disk.wal.fsync.duration")
                 .description("The latency distributions of fsync called by WAL.")
-                .publishPercentileHistogram().register(registry);
+                .serviceLevelObjectives(ETCD_DISK_BUCKETS).register(registry);
         this.snapshotSave = Timer.builder("etcd.debugging.snap.save.total.duration")
                 .description("The total latency distributions of save called by snapshot.")
-                .publishPercentileHistogram().register(registry);
+                .serviceLevelObjectives(ETCD_DISK_BUCKETS).register(registry);
     }
 
     void walFsynced(long nanos) {
