@@ -38,8 +38,10 @@ import org.slf4j.LoggerFactory;
  * <li>persist entries and hard state to the WAL, one fsync for the whole Ready (group commit: every proposal that
  * arrived while the previous fsync ran shares this one);</li>
  * <li>only then send messages, which may acknowledge what was just persisted;</li>
- * <li>apply committed entries to the store and answer their proposers;</li>
- * <li>advance, and take a snapshot when enough entries were applied since the last.</li>
+ * <li>hand the committed entries to the {@link ApplyPipeline}, which applies them to the store, answers their
+ * proposers and takes a snapshot when enough entries were applied since the last — while the loop goes on to persist
+ * the next Ready;</li>
+ * <li>advance.</li>
  * </ol>
  * Any failure to persist or apply is fatal: the node stops, fails every waiter, and reports it through
  * {@link #terminated()}; the process then exits, as etcd does, because a member that cannot persist must not vote.
@@ -48,6 +50,8 @@ public final class RaftNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("raft-node");
     /** Queued requests handled per turn, so a flood of proposals cannot starve ticks and Ready handling. */
     private static final int MAX_EVENTS_PER_TURN = 4096;
+    /** Readys whose entries may wait to be applied before the loop waits for the apply side. */
+    private static final int MAX_APPLY_BACKLOG = 64;
 
     private final long id;
     private final RawNode raft;
@@ -65,20 +69,24 @@ public final class RaftNode implements AutoCloseable {
     private final Thread loop;
     private volatile boolean running = true;
 
-    // Loop-thread state.
-    private ConfState confState;
-    private long appliedIndex;
-    private long snapshotIndex;
-    private boolean snapshotInProgress;
+    private final ApplyPipeline pipeline;
+
+    // Loop-thread state. confState is also read by the apply side, after the loop wrote it (see ApplyPipeline).
+    private volatile ConfState confState;
     private boolean campaigned;
     private final long startCommit;
-    private final List<CompletableFuture<SnapshotMetadata>> snapshotRequests = new ArrayList<>();
-    private final TreeMap<Long, List<CompletableFuture<Void>>> appliedWaiters = new TreeMap<>();
     private List<CompletableFuture<Void>> pendingReads = new ArrayList<>();
     /** Proposals that arrived while no leader was known: proposed once there is one (etcd's Propose blocks so). */
     private final List<Runnable> heldProposals = new ArrayList<>();
     private final Map<Long, List<CompletableFuture<Void>>> readsInFlight = new HashMap<>();
     private long readSequence;
+
+    // Apply-side state: touched only by work on the pipeline, or by the loop while the pipeline is idle.
+    private long appliedIndex;
+    private long snapshotIndex;
+    private boolean snapshotInProgress;
+    private final List<CompletableFuture<SnapshotMetadata>> snapshotRequests = new ArrayList<>();
+    private final TreeMap<Long, List<CompletableFuture<Void>>> appliedWaiters = new TreeMap<>();
 
     // Views for other threads.
     private volatile long leader;
@@ -107,9 +115,14 @@ public final class RaftNode implements AutoCloseable {
         this.term = raft.hardState().term();
         this.startCommit = raft.hardState().commit();
         this.loop = new Thread(this::run, "raft-loop");
+        // A failure on the apply side stops the loop the way its own failures do.
+        this.pipeline = new ApplyPipeline(MAX_APPLY_BACKLOG, error -> inbox.add(() -> {
+            throw new IllegalStateException("applying committed entries failed", error);
+        }));
     }
 
     public void start() {
+        pipeline.start();
         loop.start();
     }
 
@@ -181,7 +194,10 @@ public final class RaftNode implements AutoCloseable {
     /** Takes a snapshot now (unless one at the applied index exists); completes with its metadata once durable. */
     public CompletableFuture<SnapshotMetadata> snapshot() {
         CompletableFuture<SnapshotMetadata> done = new CompletableFuture<>();
-        enqueue(() -> snapshotRequests.add(done), done);
+        enqueue(() -> submitToApply(() -> {
+            snapshotRequests.add(done);
+            maybeSnapshot();
+        }), done);
         return done;
     }
 
@@ -192,6 +208,8 @@ public final class RaftNode implements AutoCloseable {
         });
         try {
             loop.join(TimeUnit.SECONDS.toMillis(30));
+            // Entries handed over are committed: apply them, so their clients get answers.
+            pipeline.finish();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -240,7 +258,6 @@ public final class RaftNode implements AutoCloseable {
                     handle(raft.ready());
                 }
                 noteReadiness();
-                maybeSnapshot();
             }
         } catch (Throwable t) {
             fatal(t);
@@ -258,15 +275,50 @@ public final class RaftNode implements AutoCloseable {
         if (!ready.messages().isEmpty()) {
             outbound.accept(ready.messages());
         }
-        applyCommitted(ready.committedEntries());
+        List<Entry> committed = ready.committedEntries();
+        if (committed.stream().anyMatch(entry -> entry.type() == EntryType.CONF_CHANGE)) {
+            // A membership change goes to the Raft core, which only this thread may touch: apply this batch here,
+            // once the apply side has caught up. Rare, so the lost overlap does not matter.
+            pipeline.awaitIdle();
+            applyCommitted(committed);
+            afterApply();
+        } else if (!committed.isEmpty()) {
+            pipeline.submit(() -> {
+                applyCommitted(committed);
+                afterApply();
+            });
+        }
+        Map<Long, List<CompletableFuture<Void>>> reads = new HashMap<>();
         for (ReadState read : ready.readStates()) {
-            List<CompletableFuture<Void>> reads = readsInFlight.remove(ByteBuffer.wrap(read.requestContext()).getLong());
-            if (reads != null) {
-                appliedWaiters.computeIfAbsent(read.index(), i -> new ArrayList<>()).addAll(reads);
+            List<CompletableFuture<Void>> waiting = readsInFlight.remove(ByteBuffer.wrap(read.requestContext())
+                    .getLong());
+            if (waiting != null) {
+                reads.computeIfAbsent(read.index(), i -> new ArrayList<>()).addAll(waiting);
             }
         }
-        completeAppliedWaiters();
+        if (!reads.isEmpty()) {
+            pipeline.submit(() -> {
+                reads.forEach((index, waiting) -> appliedWaiters.computeIfAbsent(index, i -> new ArrayList<>())
+                        .addAll(waiting));
+                completeAppliedWaiters();
+            });
+        }
         raft.advance(ready);
+    }
+
+    /** Apply side, after each batch: answer reads that waited for it, and snapshot when one is due. */
+    private void afterApply() {
+        completeAppliedWaiters();
+        maybeSnapshot();
+    }
+
+    private void submitToApply(Runnable work) {
+        try {
+            pipeline.submit(work);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while handing work to the apply side", e);
+        }
     }
 
     private void applyCommitted(List<Entry> entries) {
@@ -337,8 +389,9 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private void noteReadiness() {
-        if (!ready.isDone() && leader != 0 && appliedIndex >= startCommit) {
-            log.info("ready: leader={} applied_index={} term={}", Long.toHexString(leader), appliedIndex, term);
+        long applied = appliedView;
+        if (!ready.isDone() && leader != 0 && applied >= startCommit) {
+            log.info("ready: leader={} applied_index={} term={}", Long.toHexString(leader), applied, term);
             ready.complete(null);
         }
     }
@@ -383,23 +436,29 @@ public final class RaftNode implements AutoCloseable {
         });
     }
 
+    /** On the loop (it owns the WAL and the Raft log), then on the apply side (it owns the snapshot schedule). */
     private void snapshotWritten(SnapshotMetadata metadata, List<CompletableFuture<SnapshotMetadata>> requests) {
-        snapshotInProgress = false;
         try {
             storage.snapshotSaved(metadata, storageOptions.snapshotCatchUpEntries(), storageOptions.maxSnapshots());
         } catch (Exception e) {
             throw new IllegalStateException("recording snapshot " + metadata.index() + " in the WAL failed", e);
         }
-        snapshotIndex = metadata.index();
-        requests.forEach(request -> request.complete(metadata));
+        submitToApply(() -> {
+            snapshotInProgress = false;
+            snapshotIndex = metadata.index();
+            requests.forEach(request -> request.complete(metadata));
+            maybeSnapshot();
+        });
     }
 
     private void snapshotFailed(SnapshotMetadata metadata, List<CompletableFuture<SnapshotMetadata>> requests,
             Exception error) {
-        snapshotInProgress = false;
         // Not fatal: the WAL still holds every entry; the next snapshot is tried when the next one is due.
         log.error("saving snapshot index={} failed error={}", metadata.index(), error.toString());
-        requests.forEach(request -> request.completeExceptionally(error));
+        submitToApply(() -> {
+            snapshotInProgress = false;
+            requests.forEach(request -> request.completeExceptionally(error));
+        });
     }
 
     private void fatal(Throwable error) {
@@ -408,6 +467,11 @@ public final class RaftNode implements AutoCloseable {
         // Terminated first: whoever sees a waiter fail may check why.
         ready.completeExceptionally(error);
         terminated.completeExceptionally(error);
+        try {
+            pipeline.abort();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         failEverything(KvError.STOPPED.exception());
     }
 
