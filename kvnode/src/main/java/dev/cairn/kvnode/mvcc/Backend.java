@@ -34,6 +34,7 @@ final class Backend implements AutoCloseable {
     private final DB db;
     private final BTreeMap<Object[], byte[]> changes;
     private final BTreeMap<String, Long> meta;
+    private final java.util.Map<Bucket, BTreeMap<byte[], byte[]>> buckets = new java.util.EnumMap<>(Bucket.class);
 
     /**
      * Values live outside the B-tree nodes: changes are appended at the right edge of the tree, and with values inline
@@ -48,6 +49,10 @@ final class Backend implements AutoCloseable {
                 .valuesOutsideNodesEnable()
                 .createOrOpen();
         this.meta = db.treeMap("meta", Serializer.STRING, Serializer.LONG).createOrOpen();
+        for (Bucket bucket : Bucket.values()) {
+            buckets.put(bucket, db.treeMap("bucket." + bucket.storedName(), Serializer.BYTE_ARRAY,
+                    Serializer.BYTE_ARRAY).createOrOpen());
+        }
     }
 
     static Backend open(Path file) {
@@ -94,6 +99,10 @@ final class Backend implements AutoCloseable {
     int remove(Revision revision) {
         byte[] removed = changes.remove(key(revision));
         return removed == null ? 0 : removed.length;
+    }
+
+    BTreeMap<byte[], byte[]> bucket(Bucket bucket) {
+        return buckets.get(bucket);
     }
 
     long meta(String name) {

@@ -105,6 +105,23 @@ public final class MvccStore implements AutoCloseable {
         return underReadLock(() -> inUseBytes);
     }
 
+    /** The entries of {@code bucket} as of the last finished write, in key order. */
+    public java.util.SortedMap<ByteString, ByteString> bucket(Bucket bucket) {
+        lock.readLock().lock();
+        try {
+            return bucketLocked(bucket);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private java.util.SortedMap<ByteString, ByteString> bucketLocked(Bucket bucket) {
+        java.util.SortedMap<ByteString, ByteString> copy =
+                new java.util.TreeMap<>(ByteString.unsignedLexicographicalComparator());
+        backend.bucket(bucket).forEach((key, value) -> copy.put(ByteString.copyFrom(key), ByteString.copyFrom(value)));
+        return copy;
+    }
+
     /** Number of keys live at the newest revision. */
     public long liveKeyCount() {
         return underReadLock(index::liveKeys);
@@ -232,7 +249,12 @@ public final class MvccStore implements AutoCloseable {
         lock.writeLock().lock();
         try {
             commitBackend();
-            return new StoreImage(this, currentRevision, compactRevision, applied);
+            java.util.Map<Bucket, java.util.SortedMap<ByteString, ByteString>> buckets =
+                    new java.util.EnumMap<>(Bucket.class);
+            for (Bucket bucket : Bucket.values()) {
+                buckets.put(bucket, bucketLocked(bucket));
+            }
+            return new StoreImage(this, currentRevision, compactRevision, applied, buckets);
         } finally {
             lock.writeLock().unlock();
         }
@@ -315,6 +337,17 @@ public final class MvccStore implements AutoCloseable {
         backend.put(revision, record);
         inUseBytes += record.length;
         index.tombstone(key, revision);
+    }
+
+    void applyBucketWrites(List<WriteTxn.BucketWrite> writes) {
+        for (WriteTxn.BucketWrite write : writes) {
+            if (write.value() == null) {
+                backend.bucket(write.bucket()).remove(write.key());
+            } else {
+                backend.bucket(write.bucket()).put(write.key(), write.value());
+            }
+            dirty = true;
+        }
     }
 
     void markAppliedLocked(ApplyPosition position) {

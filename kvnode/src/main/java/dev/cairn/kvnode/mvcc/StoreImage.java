@@ -23,19 +23,25 @@ import java.nio.file.StandardCopyOption;
  */
 public final class StoreImage {
     private static final long MAGIC = 0x434149524e494d47L; // "CAIRNIMG"
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
     private static final long END = -1;
 
     private final MvccStore store;
     private final long revision;
     private final long compactRevision;
     private final ApplyPosition applied;
+    /** Copied at capture: unlike changes at or below the revision, bucket entries are changed in place. */
+    private final java.util.Map<Bucket, java.util.SortedMap<com.google.protobuf.ByteString,
+            com.google.protobuf.ByteString>> buckets;
 
-    StoreImage(MvccStore store, long revision, long compactRevision, ApplyPosition applied) {
+    StoreImage(MvccStore store, long revision, long compactRevision, ApplyPosition applied,
+            java.util.Map<Bucket, java.util.SortedMap<com.google.protobuf.ByteString,
+                    com.google.protobuf.ByteString>> buckets) {
         this.store = store;
         this.revision = revision;
         this.compactRevision = compactRevision;
         this.applied = applied;
+        this.buckets = buckets;
     }
 
     public long revision() {
@@ -73,6 +79,17 @@ public final class StoreImage {
             store.compactionLock().unlock();
         }
         data.writeLong(END);
+        for (var bucket : buckets.entrySet()) {
+            data.writeUTF(bucket.getKey().name());
+            data.writeInt(bucket.getValue().size());
+            for (var entry : bucket.getValue().entrySet()) {
+                data.writeInt(entry.getKey().size());
+                entry.getKey().writeTo(data);
+                data.writeInt(entry.getValue().size());
+                entry.getValue().writeTo(data);
+            }
+        }
+        data.writeUTF("");
         data.flush();
     }
 
@@ -109,6 +126,21 @@ public final class StoreImage {
                 backend.put(new Revision(main, sub), record);
                 if (++count % 10_000 == 0) {
                     backend.commit();
+                }
+            }
+            for (String name = in.readUTF(); !name.isEmpty(); name = in.readUTF()) {
+                Bucket bucket;
+                try {
+                    bucket = Bucket.valueOf(name);
+                } catch (IllegalArgumentException e) {
+                    throw new IOException("store image holds unknown bucket " + name);
+                }
+                for (int left = in.readInt(); left > 0; left--) {
+                    byte[] key = new byte[in.readInt()];
+                    in.readFully(key);
+                    byte[] value = new byte[in.readInt()];
+                    in.readFully(value);
+                    backend.bucket(bucket).put(key, value);
                 }
             }
             backend.commit();

@@ -17,6 +17,12 @@ public final class WriteTxn implements AutoCloseable {
     private final ApplyPosition position;
     private long sub;
     private boolean finished;
+    /** Bucket writes, applied at commit: a transaction that does not commit leaves none. */
+    private final List<BucketWrite> bucketWrites = new ArrayList<>();
+
+    /** A put (value not null) or delete of one entry of a bucket. */
+    record BucketWrite(Bucket bucket, byte[] key, byte[] value) {
+    }
 
     WriteTxn(MvccStore store, long main, ApplyPosition position) {
         this.store = store;
@@ -54,6 +60,18 @@ public final class WriteTxn implements AutoCloseable {
         return deleted;
     }
 
+    /** Sets {@code key} in {@code bucket} to {@code value} when this transaction commits. */
+    public void putInBucket(Bucket bucket, byte[] key, byte[] value) {
+        ensureOpen();
+        bucketWrites.add(new BucketWrite(bucket, key.clone(), value.clone()));
+    }
+
+    /** Removes {@code key} from {@code bucket} when this transaction commits. */
+    public void deleteFromBucket(Bucket bucket, byte[] key) {
+        ensureOpen();
+        bucketWrites.add(new BucketWrite(bucket, key.clone(), null));
+    }
+
     /** Whether this transaction changed anything. */
     public boolean hasChanges() {
         return sub > 0;
@@ -67,6 +85,7 @@ public final class WriteTxn implements AutoCloseable {
         ensureOpen();
         finished = true;
         try {
+            store.applyBucketWrites(bucketWrites);
             if (sub == 0) {
                 store.markAppliedLocked(position);
                 return main - 1;

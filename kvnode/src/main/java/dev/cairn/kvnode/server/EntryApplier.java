@@ -2,6 +2,7 @@ package dev.cairn.kvnode.server;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.cairn.kvnode.mvcc.ApplyPosition;
+import dev.cairn.kvnode.mvcc.Bucket;
 import dev.cairn.kvnode.mvcc.CompactedRevisionException;
 import dev.cairn.kvnode.mvcc.FutureRevisionException;
 import dev.cairn.kvnode.mvcc.MvccStore;
@@ -10,7 +11,10 @@ import dev.cairn.kvnode.proto.etcdserverpb.CompactionRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.CompactionResponse;
 import dev.cairn.kvnode.proto.etcdserverpb.ResponseHeader;
 import dev.cairn.kvnode.proto.internal.InternalRequest;
+import dev.cairn.kvnode.proto.internal.MemberRecord;
+import dev.cairn.kvnode.raft.pb.ConfChange;
 import dev.cairn.kvnode.raft.pb.Entry;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongFunction;
 
@@ -35,9 +39,28 @@ public final class EntryApplier {
         return entry.index() <= store.applied().index();
     }
 
-    /** Records an entry with no request in it (a new leader's empty entry, a membership change) as applied. */
+    /** Records an entry with no request in it (a new leader's empty entry) as applied. */
     void applyEmpty(Entry entry) {
         store.markApplied(position(entry));
+    }
+
+    /**
+     * Applies a membership change to the backend's members bucket (the Raft core has applied it to its configuration),
+     * so that the members survive restarts and travel in snapshots with everything else.
+     */
+    void applyMembership(Entry entry, ConfChange change) {
+        try (WriteTxn txn = store.beginWrite(position(entry))) {
+            for (ConfChange.Single single : change.changes()) {
+                byte[] key = ByteBuffer.allocate(Long.BYTES).putLong(single.nodeId()).array();
+                switch (single.type()) {
+                    case ADD_VOTER, ADD_LEARNER -> txn.putInBucket(Bucket.MEMBERS, key, MemberRecord.newBuilder()
+                            .setId(single.nodeId()).setIsLearner(single.type() == ConfChange.Type.ADD_LEARNER)
+                            .build().toByteArray());
+                    case REMOVE -> txn.deleteFromBucket(Bucket.MEMBERS, key);
+                }
+            }
+            txn.commit();
+        }
     }
 
     /**

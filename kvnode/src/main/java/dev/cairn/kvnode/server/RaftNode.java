@@ -6,6 +6,7 @@ import dev.cairn.kvnode.raft.ProposalDroppedException;
 import dev.cairn.kvnode.raft.RawNode;
 import dev.cairn.kvnode.raft.ReadState;
 import dev.cairn.kvnode.raft.Ready;
+import dev.cairn.kvnode.raft.pb.ConfChange;
 import dev.cairn.kvnode.raft.pb.ConfChangeCodec;
 import dev.cairn.kvnode.raft.pb.ConfState;
 import dev.cairn.kvnode.raft.pb.Entry;
@@ -327,9 +328,10 @@ public final class RaftNode implements AutoCloseable {
                 continue;
             }
             if (entry.type() == EntryType.CONF_CHANGE) {
-                confState = raft.applyConfChange(ConfChangeCodec.decode(entry.data()));
+                ConfChange change = ConfChangeCodec.decode(entry.data());
+                confState = raft.applyConfChange(change);
                 if (!applier.alreadyApplied(entry)) {
-                    applier.applyEmpty(entry);
+                    applier.applyMembership(entry, change);
                 }
             } else if (applier.alreadyApplied(entry)) {
                 // Replayed after a restart: the backend already holds it.

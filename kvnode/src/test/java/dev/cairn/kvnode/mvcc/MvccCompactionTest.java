@@ -187,11 +187,20 @@ class MvccCompactionTest {
             for (int i = 0; i < ops.size(); i++) {
                 apply(store, ops.get(i), i + 1);
             }
+            try (WriteTxn txn = store.beginWrite(new ApplyPosition(ops.size() + 1, 1))) {
+                txn.putInBucket(Bucket.MEMBERS, new byte[] {1}, bytes("member-1").toByteArray());
+                txn.putInBucket(Bucket.LEASES, new byte[] {7}, bytes("lease-7").toByteArray());
+                txn.commit();
+            }
             compactAt = 50 + random.nextInt(100);
             store.compact(compactAt, new ApplyPosition(ops.size() + 1, 1)).get(10, TimeUnit.SECONDS);
             StoreImage captured = store.captureImage();
+            try (WriteTxn txn = store.beginWrite(new ApplyPosition(ops.size() + 2, 1))) {
+                txn.putInBucket(Bucket.MEMBERS, new byte[] {2}, bytes("after capture").toByteArray());
+                txn.commit();
+            }
             // Writes after the capture must not show up in the image.
-            apply(store, new StoreFixture.Op("after", "capture"), ops.size() + 2);
+            apply(store, new StoreFixture.Op("after", "capture"), ops.size() + 3);
             captured.writeTo(image);
             current = captured.revision();
             hash = store.hash(current);
@@ -209,6 +218,9 @@ class MvccCompactionTest {
             assertThat(store.currentRevision()).isEqualTo(current);
             assertThat(store.compactRevision()).isEqualTo(compactAt);
             assertThat(store.hash(current)).as("seed " + seed).isEqualTo(hash);
+            assertThat(store.bucket(Bucket.MEMBERS)).as("buckets as they were at the capture")
+                    .containsOnlyKeys(com.google.protobuf.ByteString.copyFrom(new byte[] {1}));
+            assertThat(store.bucket(Bucket.LEASES).values()).containsExactly(bytes("lease-7"));
             for (long rev = compactAt; rev <= current; rev++) {
                 assertThat(everything(store, rev)).as("seed %d read at %d", seed, rev)
                         .isEqualTo(expected.get((int) (rev - compactAt)));

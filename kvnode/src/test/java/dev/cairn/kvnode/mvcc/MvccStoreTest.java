@@ -169,6 +169,32 @@ class MvccStoreTest {
         assertThat(store.liveKeyCount()).isEqualTo(2);
     }
 
+    @Test
+    void bucketWritesCommitWithTheirTransactionAndSurviveAReopen() {
+        try (WriteTxn txn = store.beginWrite(nextPosition())) {
+            txn.putInBucket(Bucket.MEMBERS, new byte[] {1}, new byte[] {10});
+            txn.putInBucket(Bucket.MEMBERS, new byte[] {2}, new byte[] {20});
+            txn.commit();
+        }
+        try (WriteTxn txn = store.beginWrite(nextPosition())) {
+            txn.deleteFromBucket(Bucket.MEMBERS, new byte[] {1});
+            txn.putInBucket(Bucket.MEMBERS, new byte[] {3}, new byte[] {30});
+            // closed without commit: neither change happens
+        }
+        assertThat(store.bucket(Bucket.MEMBERS)).containsOnlyKeys(ByteString.copyFrom(new byte[] {1}),
+                ByteString.copyFrom(new byte[] {2}));
+        assertThat(store.applied().index()).as("the abandoned transaction's entry still counts as applied")
+                .isEqualTo(nextIndex);
+
+        store.close();
+        store = MvccStore.open(dir.resolve("kv.db"));
+
+        assertThat(store.bucket(Bucket.MEMBERS).get(ByteString.copyFrom(new byte[] {2})))
+                .isEqualTo(ByteString.copyFrom(new byte[] {20}));
+        assertThat(store.bucket(Bucket.LEASES)).isEmpty();
+        assertThat(store.currentRevision()).as("bucket writes make no revision").isEqualTo(1);
+    }
+
     private KeyValue put(String key, String value) {
         try (WriteTxn txn = store.beginWrite(nextPosition())) {
             KeyValue kv = txn.put(bytes(key), bytes(value), 0);

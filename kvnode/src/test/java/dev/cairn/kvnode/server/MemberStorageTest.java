@@ -9,15 +9,20 @@ import static dev.cairn.kvnode.server.TestMembers.values;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
+import dev.cairn.kvnode.mvcc.Bucket;
 import dev.cairn.kvnode.proto.etcdserverpb.CompactionRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.DeleteRangeRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.PutRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.RangeRequest;
+import dev.cairn.kvnode.proto.internal.MemberRecord;
 import dev.cairn.kvnode.raft.pb.SnapshotMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -172,6 +177,8 @@ class MemberStorageTest {
 
         try (Member restarted = TestMembers.start(memberDir, options)) {
             assertThat(values(readPrefix(restarted, "c/"))).isEqualTo(written);
+            assertThat(members(restarted)).as("the membership came back with the rest")
+                    .containsExactly(TestMembers.IDENTITY.memberId() + ":voter");
             put(restarted, "c/after", "crash");
         }
         try (Member reopened = TestMembers.start(memberDir, options)) {
@@ -249,6 +256,22 @@ class MemberStorageTest {
             assertThat(member.kv().range(RangeRequest.newBuilder().setKey(bytes("q/")).setRangeEnd(bytes("q0"))
                     .setCountOnly(true).build()).get(10, TimeUnit.SECONDS).getCount()).isZero();
         }
+    }
+
+    @Test
+    void theFoundingMembersAreInTheMembersBucket() throws Exception {
+        try (Member member = TestMembers.start(dir.resolve("member"), StorageOptions.DEFAULTS)) {
+            assertThat(members(member)).containsExactly(TestMembers.IDENTITY.memberId() + ":voter");
+        }
+    }
+
+    private static List<String> members(Member member) throws Exception {
+        List<String> found = new ArrayList<>();
+        for (ByteString record : member.storage().store().bucket(Bucket.MEMBERS).values()) {
+            MemberRecord parsed = MemberRecord.parseFrom(record);
+            found.add(parsed.getId() + ":" + (parsed.getIsLearner() ? "learner" : "voter"));
+        }
+        return found;
     }
 
     private static int walSegments(Path memberDir) {
