@@ -153,7 +153,20 @@ public final class BenchCompare {
             } finally {
                 channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
             }
-            second.terminate(600);
+            progress(kind, "kill -9");
+            second.kill();
+        }
+
+        progress(kind, "restart after kill -9");
+        try (ServerProcess third = ServerProcess.start(kind, dataDir, ports, kvnodeJar)) {
+            ByteString last = restartKey(restartKeys - 1);
+            ServerProcess.Timed<RangeResponse> firstGet = third.awaitFirstGet(last, 3600);
+            if (firstGet.value().getKvsCount() != 1) {
+                throw new IllegalStateException("after kill -9, key " + last.toStringUtf8() + " is missing");
+            }
+            put(kind, "restart after kill -9 with " + keys + ": process start → first linearizable get (s)", "%.2f",
+                    firstGet.nanos() / 1e9);
+            third.terminate(600);
         }
     }
 

@@ -130,6 +130,11 @@ final class ServerProcess implements AutoCloseable {
         return took;
     }
 
+    /** kill -9, as a crash would stop it. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     int exitValue() {
         return process.exitValue();
     }
