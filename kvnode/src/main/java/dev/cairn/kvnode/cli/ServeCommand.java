@@ -83,6 +83,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Number of committed transactions to trigger a snapshot to disk.")
     long snapshotCount;
 
+    @Option(names = "--snapshot-bytes", defaultValue = "" + StorageOptions.DEFAULT_SNAPSHOT_BYTES,
+            description = "Also snapshot after this many bytes of applied entries (bounds the replay after a crash).")
+    long snapshotBytes;
+
     @Option(names = "--max-snapshots", defaultValue = "5",
             description = "Maximum number of snapshot files to retain.")
     int maxSnapshots;
@@ -136,7 +140,8 @@ final class ServeCommand implements Callable<Integer> {
                 urls(initialAdvertisePeerUrls), parseInitialCluster(initialCluster), initialClusterState,
                 initialClusterToken, urls(listenMetricsUrls), maxRequestBytes, maxTxnOps,
                 Duration.ofMillis(heartbeatIntervalMs), Duration.ofMillis(electionTimeoutMs),
-                StorageOptions.DEFAULTS.withSnapshotCount(snapshotCount).withMaxSnapshots(maxSnapshots)
+                StorageOptions.DEFAULTS.withSnapshotCount(snapshotCount).withSnapshotBytes(snapshotBytes)
+                        .withMaxSnapshots(maxSnapshots)
                         .withQuotaBackendBytes(quotaBackendBytes).withWalSegmentBytes(walSegmentBytes)
                         .withStore(new StoreOptions(goDuration(backendBatchInterval), backendBatchLimit,
                                 compactionBatchLimit)));

@@ -101,9 +101,9 @@ public final class StoreImage {
     public static ApplyPosition restore(InputStream image, Path file) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".restoring");
         Backend.deleteFiles(temp);
-        DataInputStream in = new DataInputStream(image);
+        DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(image, 1 << 16));
         ApplyPosition applied;
-        try (Backend backend = Backend.open(temp)) {
+        try {
             if (in.readLong() != MAGIC) {
                 throw new IOException("not a Cairn store image");
             }
@@ -112,44 +112,80 @@ public final class StoreImage {
                 throw new IOException("store image format " + format + " is not supported (this build reads "
                         + FORMAT + ")");
             }
-            backend.setMeta(Backend.CURRENT_REVISION, in.readLong());
+            long revision = in.readLong();
             long compacted = in.readLong();
-            backend.setMeta(Backend.SCHEDULED_COMPACT, compacted);
             applied = new ApplyPosition(in.readLong(), in.readLong());
-            backend.setMeta(Backend.CONSISTENT_INDEX, applied.index());
-            backend.setMeta(Backend.CONSISTENT_TERM, applied.term());
-            long count = 0;
-            for (long main = in.readLong(); main != END; main = in.readLong()) {
-                long sub = in.readLong();
-                byte[] record = new byte[in.readInt()];
-                in.readFully(record);
-                backend.put(new Revision(main, sub), record);
-                if (++count % 10_000 == 0) {
-                    backend.commit();
+            Backend backend = Backend.bulkLoad(temp, new ChangeReader(in));
+            try {
+                backend.setMeta(Backend.CURRENT_REVISION, revision);
+                backend.setMeta(Backend.SCHEDULED_COMPACT, compacted);
+                backend.setMeta(Backend.CONSISTENT_INDEX, applied.index());
+                backend.setMeta(Backend.CONSISTENT_TERM, applied.term());
+                for (String name = in.readUTF(); !name.isEmpty(); name = in.readUTF()) {
+                    Bucket bucket;
+                    try {
+                        bucket = Bucket.valueOf(name);
+                    } catch (IllegalArgumentException e) {
+                        throw new IOException("store image holds unknown bucket " + name);
+                    }
+                    for (int left = in.readInt(); left > 0; left--) {
+                        byte[] key = new byte[in.readInt()];
+                        in.readFully(key);
+                        byte[] value = new byte[in.readInt()];
+                        in.readFully(value);
+                        backend.bucket(bucket).put(key, value);
+                    }
                 }
+            } finally {
+                backend.closeBulk();
             }
-            for (String name = in.readUTF(); !name.isEmpty(); name = in.readUTF()) {
-                Bucket bucket;
-                try {
-                    bucket = Bucket.valueOf(name);
-                } catch (IllegalArgumentException e) {
-                    throw new IOException("store image holds unknown bucket " + name);
-                }
-                for (int left = in.readInt(); left > 0; left--) {
-                    byte[] key = new byte[in.readInt()];
-                    in.readFully(key);
-                    byte[] value = new byte[in.readInt()];
-                    in.readFully(value);
-                    backend.bucket(bucket).put(key, value);
-                }
-            }
-            backend.commit();
         } catch (EOFException e) {
+            Backend.deleteFiles(temp);
             throw new IOException("store image ends early", e);
+        } catch (java.io.UncheckedIOException e) {
+            Backend.deleteFiles(temp);
+            throw e.getCause() instanceof EOFException eof ? new IOException("store image ends early", eof)
+                    : e.getCause();
+        } catch (IOException | RuntimeException e) {
+            Backend.deleteFiles(temp);
+            throw e;
         }
         Backend.deleteFiles(file);
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Directories.sync(file.toAbsolutePath().getParent());
         return applied;
+    }
+
+    /** The changes section of an image, read lazily in revision order for the bulk loader. */
+    private static final class ChangeReader implements java.util.Iterator<java.util.Map.Entry<Revision, byte[]>> {
+        private final DataInputStream in;
+        private long nextMain;
+
+        ChangeReader(DataInputStream in) throws IOException {
+            this.in = in;
+            this.nextMain = in.readLong();
+        }
+
+        @Override
+        public boolean hasNext() {
+            return nextMain != END;
+        }
+
+        @Override
+        public java.util.Map.Entry<Revision, byte[]> next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            try {
+                long sub = in.readLong();
+                byte[] record = new byte[in.readInt()];
+                in.readFully(record);
+                Revision revision = new Revision(nextMain, sub);
+                nextMain = in.readLong();
+                return java.util.Map.entry(revision, record);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 }

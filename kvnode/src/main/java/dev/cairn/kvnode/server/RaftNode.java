@@ -85,6 +85,8 @@ public final class RaftNode implements AutoCloseable {
     // Apply-side state: touched only by work on the pipeline, or by the loop while the pipeline is idle.
     private long appliedIndex;
     private long snapshotIndex;
+    /** Entry payload applied since the snapshot in force was captured. */
+    private long bytesSinceSnapshot;
     private boolean snapshotInProgress;
     private final List<CompletableFuture<SnapshotMetadata>> snapshotRequests = new ArrayList<>();
     private final TreeMap<Long, List<CompletableFuture<Void>>> appliedWaiters = new TreeMap<>();
@@ -341,6 +343,7 @@ public final class RaftNode implements AutoCloseable {
                 deliver(applier.apply(entry));
             }
             appliedIndex = entry.index();
+            bytesSinceSnapshot += entry.data().length;
         }
         appliedView = appliedIndex;
     }
@@ -417,7 +420,8 @@ public final class RaftNode implements AutoCloseable {
             }
             return;
         }
-        boolean due = appliedIndex - snapshotIndex >= storageOptions.snapshotCount();
+        boolean due = appliedIndex - snapshotIndex >= storageOptions.snapshotCount()
+                || bytesSinceSnapshot >= storageOptions.snapshotBytes();
         // While replaying entries the backend already holds, the store is ahead of appliedIndex: not a point to cut.
         if ((!due && snapshotRequests.isEmpty()) || storage.store().applied().index() != appliedIndex) {
             return;
@@ -426,6 +430,7 @@ public final class RaftNode implements AutoCloseable {
                 storage.raftLog().term(appliedIndex));
         StoreImage image = storage.store().captureImage();
         snapshotInProgress = true;
+        bytesSinceSnapshot = 0;
         List<CompletableFuture<SnapshotMetadata>> requests = new ArrayList<>(snapshotRequests);
         snapshotRequests.clear();
         snapshotWorker.execute(() -> {
