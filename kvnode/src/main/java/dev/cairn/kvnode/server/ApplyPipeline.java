@@ -76,6 +76,11 @@ final class ApplyPipeline {
         }
     }
 
+    /** Whether {@link #abort} was called (for tests that must order their steps after it). */
+    boolean aborting() {
+        return aborted;
+    }
+
     private void checkHealthy() {
         if (failure != null) {
             throw new IllegalStateException("applying committed entries failed", failure);
