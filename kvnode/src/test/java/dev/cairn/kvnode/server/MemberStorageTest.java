@@ -259,6 +259,24 @@ class MemberStorageTest {
     }
 
     @Test
+    void aMemberWhoseStoreFailsStopsAndFailsItsClientsRatherThanGoingOn() throws Exception {
+        Member member = TestMembers.start(dir.resolve("member"), StorageOptions.DEFAULTS);
+        try {
+            put(member, "before", "failure");
+            // The backend goes away under the apply side, as a failed disk would take it.
+            member.storage().store().closeAsCrash();
+
+            assertThatThrownBy(() -> put(member, "after", "failure")).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(KvException.class)
+                    .satisfies(e -> assertThat(((KvException) e.getCause()).error()).isEqualTo(KvError.STOPPED));
+            assertThat(member.node().terminated()).isCompletedExceptionally();
+            assertThatThrownBy(() -> put(member, "later", "x")).hasCauseInstanceOf(KvException.class);
+        } finally {
+            member.node().close();
+        }
+    }
+
+    @Test
     void theFoundingMembersAreInTheMembersBucket() throws Exception {
         try (Member member = TestMembers.start(dir.resolve("member"), StorageOptions.DEFAULTS)) {
             assertThat(members(member)).containsExactly(TestMembers.IDENTITY.memberId() + ":voter");
