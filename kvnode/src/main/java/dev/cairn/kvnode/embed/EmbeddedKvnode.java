@@ -122,11 +122,6 @@ public final class EmbeddedKvnode implements AutoCloseable {
         return failed;
     }
 
-    /** The member behind the listeners, for tests that take snapshots or watch the applied index. */
-    public Member member() {
-        return member;
-    }
-
     @Override
     public void close() {
         log.info("stopping name={}", config.name());
