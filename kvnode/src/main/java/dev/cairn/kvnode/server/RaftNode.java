@@ -219,8 +219,9 @@ public final class RaftNode implements AutoCloseable {
         snapshotWorker.shutdown();
         try {
             if (!snapshotWorker.awaitTermination(60, TimeUnit.SECONDS)) {
+                // Not interrupted: the image is read from MapDB, and an interrupt during its file I/O would close
+                // the backend's file channel. Closing the store ends the write; a half-written file is a .tmp.
                 log.warn("a snapshot is still being written; it is abandoned (the next start ignores it)");
-                snapshotWorker.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
