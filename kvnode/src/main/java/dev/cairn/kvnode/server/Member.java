@@ -104,7 +104,7 @@ public final class Member implements AutoCloseable {
     /** For crash tests: stops the node loop, then loses what a power cut would (see MemberStorage). */
     public void simulatePowerLoss(java.util.Random random) throws IOException {
         node.close();
-        readers.shutdownNow();
+        readers.shutdown();
         storage.simulatePowerLoss(random);
     }
 
@@ -119,7 +119,15 @@ public final class Member implements AutoCloseable {
             node.close();
         }
         if (readers != null) {
-            readers.shutdownNow();
+            // Not shutdownNow: interrupting a read in MapDB's file I/O would close the backend's file channel.
+            readers.shutdown();
+            try {
+                if (!readers.awaitTermination(10, TimeUnit.SECONDS)) {
+                    log.warn("reads still running after 10s; closing the store under them");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         try {
             storage.close();
