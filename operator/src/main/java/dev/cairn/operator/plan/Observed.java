@@ -1,0 +1,56 @@
+package dev.cairn.operator.plan;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything the planner decides from, observed in one reconcile. Plain values only: the reconciler maps the
+ * StatefulSet, pods, PVCs and the {@code members} answers to these records, which keeps the planner free of I/O and
+ * of Kubernetes and gRPC types, and makes every decision testable from a literal.
+ *
+ * @param desiredMembers     {@code spec.replicas}
+ * @param desiredVersion     {@code spec.version}
+ * @param reclaimPolicy      {@code spec.storage.reclaimPolicy}
+ * @param statefulSetExists  false before the first reconcile created it
+ * @param currentReplicas    the StatefulSet's {@code spec.replicas}
+ * @param pods               facts per ordinal, for every ordinal that has a pod or a PVC
+ * @param members            the cluster's member list; empty when the cluster could not be reached
+ * @param leaderId           the leader's member id, 0 when there is none
+ * @param leaderAppliedIndex the leader's applied index
+ */
+public record Observed(
+        int desiredMembers,
+        String desiredVersion,
+        PvcReclaimPolicy reclaimPolicy,
+        boolean statefulSetExists,
+        int currentReplicas,
+        List<PodFacts> pods,
+        List<MemberFacts> members,
+        long leaderId,
+        long leaderAppliedIndex) {
+
+    public Observed {
+        pods = List.copyOf(pods);
+        members = List.copyOf(members);
+    }
+
+    public Optional<PodFacts> pod(int ordinal) {
+        return pods.stream().filter(p -> p.ordinal() == ordinal).findFirst();
+    }
+
+    public Optional<MemberFacts> memberAt(int ordinal) {
+        return members.stream().filter(m -> m.ordinal() == ordinal).findFirst();
+    }
+
+    public Optional<MemberFacts> leader() {
+        return members.stream().filter(m -> m.id() == leaderId).findFirst();
+    }
+
+    public List<MemberFacts> voters() {
+        return members.stream().filter(MemberFacts::voter).toList();
+    }
+
+    public long healthyVoters() {
+        return members.stream().filter(MemberFacts::healthyVoter).count();
+    }
+}
