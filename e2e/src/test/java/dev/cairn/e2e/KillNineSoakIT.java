@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * restart must change nothing.
  *
  * <p>The runbook of one round: start kvnode on the data directory; check the store against everything written so
- * far; start {@value #WRITERS} writers; once a put is acknowledged and a delay drawn from the seed has passed since
- * the load started, kill -9; take in what was acknowledged and what was in flight.
+ * far; start {@value #WRITERS} writers; once a number of puts drawn from the seed has been acknowledged, kill -9;
+ * take in what was acknowledged and what was in flight.
  *
  * <p>Only the etcd KV API and the {@code kvnode serve} flags are relied on, so the test holds whatever kvnode keeps
  * on disk. {@code -Dsoak.kills} sets the number of kills (default 50, what CI runs; {@code make soak-kill} runs
@@ -37,14 +38,15 @@ import org.junit.jupiter.api.io.TempDir;
  * explores the same schedule, not the same interleaving).
  */
 class KillNineSoakIT {
-    /** Flags added to every {@code kvnode serve}, e.g. to make kvnode snapshot often enough for kills to hit it. */
     /** Small snapshots and segments, so kills also land in snapshotting, segment rollover and release. */
     static final List<String> EXTRA_ARGS = List.of("--snapshot-count=1000", "--wal-segment-bytes=1048576");
 
     private static final String PREFIX = "soak/";
     private static final int WRITERS = 8;
-    private static final int MIN_KILL_DELAY_MS = 50;
-    private static final int MAX_KILL_DELAY_MS = 600;
+    /** The kill comes after a number of acknowledged puts drawn from the seed in this range. */
+    private static final int MIN_ACKS_BEFORE_KILL = 1;
+    private static final int MAX_ACKS_BEFORE_KILL = 800;
+    private static final Duration KILL_POINT_TIMEOUT = Duration.ofSeconds(60);
     /** Puts per writer in the last, clean load, which ends on its own before the SIGTERM. */
     private static final int CLEAN_LOAD_PUTS = 25;
     private static final Duration FIRST_ACK_TIMEOUT = Duration.ofSeconds(30);
@@ -81,7 +83,8 @@ class KillNineSoakIT {
         long started = System.nanoTime();
 
         for (int round = 0; round < kills; round++) {
-            long delayMs = MIN_KILL_DELAY_MS + random.nextInt(MAX_KILL_DELAY_MS - MIN_KILL_DELAY_MS + 1);
+            int killAfterAcks = MIN_ACKS_BEFORE_KILL
+                    + random.nextInt(MAX_ACKS_BEFORE_KILL - MIN_ACKS_BEFORE_KILL + 1);
             long restartStart = System.nanoTime();
             try (KvnodeProcess node = start(); AutoCloseable killAtEnd = node::kill; Channel channel = channel()) {
                 long restartMs = millisSince(restartStart);
@@ -96,11 +99,10 @@ class KillNineSoakIT {
                         evidence()).isEmpty();
                 assertThat(acked).as("%s round %d: a put acknowledged within %s of the load starting (%s)",
                         context(), round, FIRST_ACK_TIMEOUT, evidence()).isTrue();
-                // The fault's moment, drawn from the seed — not a wait for anything: kill -9 comes when it comes.
-                long remainingMs = delayMs - millisSince(loadStart);
-                if (remainingMs > 0) {
-                    Thread.sleep(remainingMs);
-                }
+                // The fault's moment, drawn from the seed as progress rather than time, so a replay kills at the same
+                // point of the load whatever the machine's speed: after that many acknowledged puts.
+                Awaitility.await().atMost(KILL_POINT_TIMEOUT).pollInterval(Duration.ofMillis(1))
+                        .until(() -> load.ackCount() >= killAfterAcks || load.allWritersEnded());
                 long killedAfterMs = millisSince(loadStart);
                 load.markKilled();
                 node.kill();
@@ -109,8 +111,8 @@ class KillNineSoakIT {
                 ledger.record(load);
                 assertThat(load.inDoubt()).as("%s round %d: puts that failed before the kill (%s)", context(), round,
                         evidence()).noneMatch(SoakWriteLoad.InDoubt::beforeKill);
-                System.out.printf("round %d: ready in %d ms, checked in %d ms, killed %d ms into the load (drawn %d),"
-                        + " %d acked, %d in doubt; round %d ms%n", round, restartMs, checkMs, killedAfterMs, delayMs,
+                System.out.printf("round %d: ready in %d ms, checked in %d ms, killed %d ms into the load (after %d acks drawn),"
+                        + " %d acked, %d in doubt; round %d ms%n", round, restartMs, checkMs, killedAfterMs, killAfterAcks,
                         load.acks().size(), load.inDoubt().size(), millisSince(restartStart));
             }
             keepCrashImage();

@@ -38,6 +38,7 @@ final class SoakWriteLoad {
     private static final Duration PUT_DEADLINE = Duration.ofSeconds(10);
 
     private final Queue<Ack> acks = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger ackCount = new AtomicInteger();
     private final Queue<InDoubt> inDoubt = new ConcurrentLinkedQueue<>();
     /** Opens at the first acknowledged put, or when every writer has ended without one. */
     private final CountDownLatch firstAckOrAllEnded = new CountDownLatch(1);
@@ -87,6 +88,7 @@ final class SoakWriteLoad {
                 PutResponse response = kv.withDeadlineAfter(PUT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
                         .put(PutRequest.newBuilder().setKey(utf8(key)).setValue(utf8(value)).build());
                 acks.add(new Ack(key, value, response.getHeader().getRevision()));
+                ackCount.incrementAndGet();
                 firstAckOrAllEnded.countDown();
             } catch (StatusRuntimeException e) {
                 inDoubt.add(new InDoubt(key, value, e.getStatus().getCode(), e.getStatus().getDescription(),
@@ -103,6 +105,16 @@ final class SoakWriteLoad {
     boolean awaitFirstAck(Duration timeout) throws InterruptedException {
         firstAckOrAllEnded.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return !acks.isEmpty();
+    }
+
+    /** Puts acknowledged so far. */
+    int ackCount() {
+        return ackCount.get();
+    }
+
+    /** Whether every writer has stopped (each at its limit or at its first failed put). */
+    boolean allWritersEnded() {
+        return running.get() == 0;
     }
 
     /** Call just before killing the server: failures seen from now on are the kill's doing. */
