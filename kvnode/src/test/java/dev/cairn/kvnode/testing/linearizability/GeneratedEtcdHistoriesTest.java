@@ -1,7 +1,5 @@
 package dev.cairn.kvnode.testing.linearizability;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.cairn.kvnode.testing.linearizability.EtcdKvModel.DeleteReply;
 import dev.cairn.kvnode.testing.linearizability.EtcdKvModel.Found;
 import dev.cairn.kvnode.testing.linearizability.EtcdKvModel.Get;
