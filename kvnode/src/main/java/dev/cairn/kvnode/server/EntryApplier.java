@@ -81,6 +81,9 @@ public final class EntryApplier {
                     store.markApplied(position);
                     yield null;
                 }
+                // Kinds whose appliers land with their services; none is proposed before then.
+                default -> throw new IllegalStateException("entry " + entry.index() + ": "
+                        + request.getRequestCase() + " requests are not applied by this version");
             };
         } catch (KvException e) {
             result = e;
