@@ -5,10 +5,11 @@ import dev.cairn.kvnode.api.GrpcMetricsInterceptor;
 import dev.cairn.kvnode.api.HttpEndpoints;
 import dev.cairn.kvnode.api.KvService;
 import dev.cairn.kvnode.mvcc.KeyRange;
-import dev.cairn.kvnode.raft.pb.Message;
+import dev.cairn.kvnode.proto.internal.MemberAttributes;
 import dev.cairn.kvnode.server.ClusterIdentity;
 import dev.cairn.kvnode.server.Member;
 import dev.cairn.kvnode.server.MemberStorage;
+import dev.cairn.kvnode.server.PeerNetwork;
 import dev.cairn.kvnode.wal.Wal;
 import dev.cairn.kvnode.server.MemberIds;
 import io.grpc.Server;
@@ -60,7 +61,7 @@ public final class EmbeddedKvnode implements AutoCloseable {
         try {
             started = Member.start(memberDir, identity, new Member.Settings(config.heartbeatInterval(),
                     config.electionTicks(), config.requestTimeout(), config.storage()), metrics,
-                    EmbeddedKvnode::noPeers);
+                    PeerNetwork.NONE, attributes(config, identity));
             this.member = started;
             this.grpc = startGrpc(config, new KvService(started.kv(), config.maxRequestBytes(), config.maxTxnOps()),
                     new GrpcMetricsInterceptor(metrics));
@@ -156,12 +157,9 @@ public final class EmbeddedKvnode implements AutoCloseable {
         }
     }
 
-    /** A one-member cluster has no peers; the Raft core addresses no one. */
-    private static void noPeers(List<Message> messages) {
-        if (!messages.isEmpty()) {
-            log.warn("dropping {} raft messages: this member has no peers (first to={})", messages.size(),
-                    messages.get(0).to());
-        }
+    private static MemberAttributes attributes(KvnodeConfig config, ClusterIdentity identity) {
+        return MemberAttributes.newBuilder().setMemberId(identity.memberId()).setName(config.name())
+                .addAllClientUrls(config.advertiseClientUrls().stream().map(URI::toString).toList()).build();
     }
 
     private static void checkSupported(KvnodeConfig config) {

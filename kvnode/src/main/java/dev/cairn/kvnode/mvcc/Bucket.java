@@ -7,6 +7,8 @@ package dev.cairn.kvnode.mvcc;
  */
 public enum Bucket {
     MEMBERS("members"),
+    /** Ids of members removed from the cluster: they may never rejoin under the same id. */
+    MEMBERS_REMOVED("members_removed"),
     LEASES("lease"),
     AUTH("auth");
 

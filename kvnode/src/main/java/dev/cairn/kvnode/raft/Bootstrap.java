@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.LongFunction;
 
 /**
  * How the founding members of a new cluster start, as etcd does: each writes the same log prefix — one committed
@@ -21,13 +22,23 @@ public final class Bootstrap {
     }
 
     public static List<Entry> entries(Collection<Long> voters) {
+        return entries(voters, voter -> null);
+    }
+
+    /**
+     * The same entries, each change carrying the application's {@code context} for its voter (what the application
+     * records about the member when it applies the change).
+     */
+    public static List<Entry> entries(Collection<Long> voters, LongFunction<byte[]> context) {
         if (voters.isEmpty()) {
             throw new IllegalArgumentException("a new cluster needs at least one voter");
         }
         List<Entry> entries = new ArrayList<>();
         long index = 1;
         for (long voter : new TreeSet<>(voters)) {
-            entries.add(Entry.confChange(ConfChange.of(ConfChange.Type.ADD_VOTER, voter)).at(TERM, index++));
+            ConfChange change = new ConfChange(List.of(new ConfChange.Single(ConfChange.Type.ADD_VOTER, voter)),
+                    ConfChange.Transition.AUTO, context.apply(voter));
+            entries.add(Entry.confChange(change).at(TERM, index++));
         }
         return entries;
     }

@@ -9,6 +9,7 @@ import dev.cairn.kvnode.raft.pb.MessageType;
 import dev.cairn.kvnode.raft.pb.Snapshot;
 import dev.cairn.kvnode.raft.pb.SoftState;
 import dev.cairn.kvnode.raft.pb.StateRole;
+import dev.cairn.kvnode.raft.tracker.Progress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -210,8 +211,26 @@ public final class RawNode {
         return raft;
     }
 
-    long committed() {
+    /** The highest index known committed on this node. */
+    public long committed() {
         return raft.log.committed();
+    }
+
+    /** The index of the last entry in this node's log. */
+    public long lastIndex() {
+        return raft.log.lastIndex();
+    }
+
+    /**
+     * On a leader, the highest index known to be in {@code peer}'s log (what promotion of a learner is judged by);
+     * -1 when this node does not lead or {@code peer} is not in the configuration.
+     */
+    public long matchIndex(long peer) {
+        if (raft.state != StateRole.LEADER) {
+            return -1;
+        }
+        Progress progress = raft.tracker.progress(peer);
+        return progress == null ? -1 : progress.match();
     }
 
     long applied() {

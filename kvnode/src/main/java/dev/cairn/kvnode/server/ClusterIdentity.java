@@ -1,6 +1,7 @@
 package dev.cairn.kvnode.server;
 
 import dev.cairn.kvnode.proto.etcdserverpb.ResponseHeader;
+import dev.cairn.kvnode.proto.internal.MemberRecord;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -8,11 +9,12 @@ import java.util.Map;
 /**
  * Who this member is and which cluster it belongs to, as every response header reports it.
  *
- * @param founderIds the member ids of the cluster's founding members, which a new cluster bootstraps with
+ * @param founders the founding members of a new cluster (id, name, peer URLs), which it bootstraps with; empty for a
+ *     member that joins an existing cluster (it learns the members from the leader)
  */
-public record ClusterIdentity(long clusterId, long memberId, List<Long> founderIds) {
+public record ClusterIdentity(long clusterId, long memberId, List<MemberRecord> founders) {
     public ClusterIdentity {
-        founderIds = List.copyOf(founderIds);
+        founders = List.copyOf(founders);
     }
 
     /** Derives the ids from the bootstrap flags, as etcd does for a new cluster. */
@@ -23,10 +25,20 @@ public record ClusterIdentity(long clusterId, long memberId, List<Long> founderI
                     + " (it must list this member's --name)");
         }
         long memberId = MemberIds.memberId(strings(ownPeerUrls), token);
-        List<Long> allIds = initialCluster.values().stream()
-                .map(urls -> MemberIds.memberId(strings(urls), token))
+        List<MemberRecord> founders = initialCluster.entrySet().stream()
+                .map(member -> MemberRecord.newBuilder()
+                        .setId(MemberIds.memberId(strings(member.getValue()), token))
+                        .setName(member.getKey())
+                        .addAllPeerUrls(strings(member.getValue()))
+                        .build())
                 .toList();
-        return new ClusterIdentity(MemberIds.clusterId(allIds), memberId, allIds);
+        return new ClusterIdentity(MemberIds.clusterId(founders.stream().map(MemberRecord::getId).toList()),
+                memberId, founders);
+    }
+
+    /** A member added to a running cluster (MemberAdd), with the ids that cluster gave it. */
+    public static ClusterIdentity joining(long clusterId, long memberId) {
+        return new ClusterIdentity(clusterId, memberId, List.of());
     }
 
     /**
@@ -35,7 +47,11 @@ public record ClusterIdentity(long clusterId, long memberId, List<Long> founderI
      * never bootstrapped (a crash in between); they come from the flags then.
      */
     public ClusterIdentity restartingAs(long loggedMemberId, long loggedClusterId) {
-        return new ClusterIdentity(loggedClusterId, loggedMemberId, founderIds);
+        return new ClusterIdentity(loggedClusterId, loggedMemberId, founders);
+    }
+
+    public List<Long> founderIds() {
+        return founders.stream().map(MemberRecord::getId).toList();
     }
 
     public ResponseHeader header(long revision, long raftTerm) {
@@ -48,6 +64,6 @@ public record ClusterIdentity(long clusterId, long memberId, List<Long> founderI
     }
 
     private static List<String> strings(List<URI> urls) {
-        return urls.stream().map(URI::toString).toList();
+        return urls.stream().map(URI::toString).sorted().toList();
     }
 }

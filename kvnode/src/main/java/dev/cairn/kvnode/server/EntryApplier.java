@@ -2,7 +2,6 @@ package dev.cairn.kvnode.server;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.cairn.kvnode.mvcc.ApplyPosition;
-import dev.cairn.kvnode.mvcc.Bucket;
 import dev.cairn.kvnode.mvcc.CompactedRevisionException;
 import dev.cairn.kvnode.mvcc.FutureRevisionException;
 import dev.cairn.kvnode.mvcc.MvccStore;
@@ -11,10 +10,9 @@ import dev.cairn.kvnode.proto.etcdserverpb.CompactionRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.CompactionResponse;
 import dev.cairn.kvnode.proto.etcdserverpb.ResponseHeader;
 import dev.cairn.kvnode.proto.internal.InternalRequest;
-import dev.cairn.kvnode.proto.internal.MemberRecord;
+import dev.cairn.kvnode.proto.internal.MembershipChange;
 import dev.cairn.kvnode.raft.pb.ConfChange;
 import dev.cairn.kvnode.raft.pb.Entry;
-import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongFunction;
 
@@ -26,11 +24,14 @@ import java.util.function.LongFunction;
 public final class EntryApplier {
     private final MvccStore store;
     private final KvApplier kv;
+    private final ClusterMembership membership;
     private final LongFunction<ResponseHeader> headers;
 
-    public EntryApplier(MvccStore store, KvApplier kv, LongFunction<ResponseHeader> headers) {
+    public EntryApplier(MvccStore store, KvApplier kv, ClusterMembership membership,
+            LongFunction<ResponseHeader> headers) {
         this.store = store;
         this.kv = kv;
+        this.membership = membership;
         this.headers = headers;
     }
 
@@ -45,22 +46,19 @@ public final class EntryApplier {
     }
 
     /**
-     * Applies a membership change to the backend's members bucket (the Raft core has applied it to its configuration),
-     * so that the members survive restarts and travel in snapshots with everything else.
+     * Applies a membership change (the Raft core has applied it to its configuration) to the cluster's members and
+     * the backend's members buckets, so that the members survive restarts and travel in snapshots with everything
+     * else. Returns the id of the proposal that waits for it (0 for bootstrap entries and changes without one).
      */
-    void applyMembership(Entry entry, ConfChange change) {
+    long applyMembership(Entry entry, ConfChange change) {
+        MembershipChange context = decodeContext(entry, change);
+        ClusterMembership.View next;
         try (WriteTxn txn = store.beginWrite(position(entry))) {
-            for (ConfChange.Single single : change.changes()) {
-                byte[] key = ByteBuffer.allocate(Long.BYTES).putLong(single.nodeId()).array();
-                switch (single.type()) {
-                    case ADD_VOTER, ADD_LEARNER -> txn.putInBucket(Bucket.MEMBERS, key, MemberRecord.newBuilder()
-                            .setId(single.nodeId()).setIsLearner(single.type() == ConfChange.Type.ADD_LEARNER)
-                            .build().toByteArray());
-                    case REMOVE -> txn.deleteFromBucket(Bucket.MEMBERS, key);
-                }
-            }
+            next = membership.applyConfChange(txn, change, context.hasMember() ? context.getMember() : null);
             txn.commit();
         }
+        membership.publish(next);
+        return context.getProposalId();
     }
 
     /**
@@ -77,6 +75,10 @@ public final class EntryApplier {
                 case DELETE_RANGE -> write(position, txn -> kv.deleteRange(txn, request.getDeleteRange()));
                 case TXN -> write(position, txn -> kv.txn(txn, request.getTxn()));
                 case COMPACTION -> compact(request.getCompaction(), position);
+                case MEMBER_ATTRIBUTES -> membershipWrite(position,
+                        txn -> membership.applyAttributes(txn, request.getMemberAttributes()));
+                case MEMBER_UPDATE -> membershipWrite(position,
+                        txn -> membership.applyPeerUrls(txn, request.getMemberUpdate()));
                 case REQUEST_NOT_SET -> {
                     store.markApplied(position);
                     yield null;
@@ -113,6 +115,30 @@ public final class EntryApplier {
                 .setHeader(headers.apply(store.currentRevision())).build();
         // etcd answers a physical compaction once the compacted changes are gone from the backend.
         return request.getPhysical() ? done.thenApply(ignored -> response) : response;
+    }
+
+    /** Applies a change to the members that is not a Raft configuration change; answers with the new view. */
+    private Object membershipWrite(ApplyPosition position,
+            java.util.function.Function<WriteTxn, ClusterMembership.View> body) {
+        ClusterMembership.View next;
+        try (WriteTxn txn = store.beginWrite(position)) {
+            next = body.apply(txn);
+            txn.commit();
+        }
+        membership.publish(next);
+        return next;
+    }
+
+    private static MembershipChange decodeContext(Entry entry, ConfChange change) {
+        if (change.context().length == 0) {
+            return MembershipChange.getDefaultInstance();
+        }
+        try {
+            return MembershipChange.parseFrom(change.context());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("committed membership change " + entry.index()
+                    + " carries an unreadable context", e);
+        }
     }
 
     private static ApplyPosition position(Entry entry) {

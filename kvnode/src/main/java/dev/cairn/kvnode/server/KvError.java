@@ -19,7 +19,20 @@ public enum KvError {
     NO_LEADER(Status.Code.UNAVAILABLE, "etcdserver: no leader"),
     TIMEOUT(Status.Code.UNAVAILABLE, "etcdserver: request timed out"),
     LEADER_CHANGED(Status.Code.UNAVAILABLE, "etcdserver: leader changed"),
-    STOPPED(Status.Code.UNAVAILABLE, "etcdserver: server stopped");
+    STOPPED(Status.Code.UNAVAILABLE, "etcdserver: server stopped"),
+    NOT_LEADER(Status.Code.FAILED_PRECONDITION, "etcdserver: not leader"),
+    UNHEALTHY(Status.Code.UNAVAILABLE, "etcdserver: unhealthy cluster"),
+    MEMBER_EXISTS(Status.Code.FAILED_PRECONDITION, "etcdserver: member ID already exist"),
+    PEER_URL_EXISTS(Status.Code.FAILED_PRECONDITION, "etcdserver: Peer URLs already exists"),
+    NOT_ENOUGH_STARTED(Status.Code.FAILED_PRECONDITION,
+            "etcdserver: re-configuration failed due to not enough started members"),
+    MEMBER_BAD_URLS(Status.Code.INVALID_ARGUMENT, "etcdserver: given member URLs are invalid"),
+    MEMBER_NOT_FOUND(Status.Code.NOT_FOUND, "etcdserver: member not found"),
+    MEMBER_NOT_LEARNER(Status.Code.FAILED_PRECONDITION, "etcdserver: can only promote a learner member"),
+    LEARNER_NOT_READY(Status.Code.FAILED_PRECONDITION,
+            "etcdserver: can only promote a learner member which is in sync with leader"),
+    TOO_MANY_LEARNERS(Status.Code.FAILED_PRECONDITION, "etcdserver: too many learner members in cluster"),
+    NOT_SUPPORTED_FOR_LEARNER(Status.Code.UNAVAILABLE, "etcdserver: rpc not supported for learner");
 
     private final Status.Code code;
     private final String message;

@@ -13,10 +13,7 @@ import dev.cairn.kvnode.proto.etcdserverpb.TxnResponse;
 import dev.cairn.kvnode.proto.internal.InternalRequest;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The member's KV service behind the gRPC layer, as etcd's server runs it: writes go through Raft (propose, wait for
@@ -28,7 +25,7 @@ public final class KvServer {
     private final RaftNode node;
     private final KvApplier kv;
     private final BackendQuota quota;
-    private final long timeoutNanos;
+    private final RequestDeadline deadline;
     private final Executor responders;
 
     /**
@@ -39,7 +36,7 @@ public final class KvServer {
         this.node = node;
         this.kv = kv;
         this.quota = new BackendQuota(storage.store(), quotaBytes);
-        this.timeoutNanos = requestTimeout.toNanos();
+        this.deadline = new RequestDeadline(requestTimeout);
         this.responders = responders;
     }
 
@@ -47,7 +44,7 @@ public final class KvServer {
         if (request.getSerializable()) {
             return CompletableFuture.completedFuture(kv.range(request));
         }
-        return bounded(node.readBarrier()).thenApplyAsync(ignored -> kv.range(request), responders);
+        return deadline.bound(node.readBarrier()).thenApplyAsync(ignored -> kv.range(request), responders);
     }
 
     public CompletableFuture<PutResponse> put(PutRequest request) {
@@ -70,15 +67,6 @@ public final class KvServer {
 
     /** The answer is handed to the responders pool so that the node loop never serializes responses itself. */
     private <T> CompletableFuture<T> propose(InternalRequest.Builder request, Class<T> responseType) {
-        return bounded(node.propose(request)).thenApplyAsync(responseType::cast, responders);
-    }
-
-    private <T> CompletableFuture<T> bounded(CompletableFuture<T> wait) {
-        return wait.orTimeout(timeoutNanos, TimeUnit.NANOSECONDS).exceptionallyCompose(error -> {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
-                    : error;
-            return CompletableFuture.failedFuture(cause instanceof TimeoutException
-                    ? KvError.TIMEOUT.exception() : cause);
-        });
+        return deadline.bound(node.propose(request)).thenApplyAsync(responseType::cast, responders);
     }
 }

@@ -2,23 +2,22 @@ package dev.cairn.kvnode.server;
 
 import dev.cairn.kvnode.mvcc.MvccStore;
 import dev.cairn.kvnode.proto.etcdserverpb.ResponseHeader;
+import dev.cairn.kvnode.proto.internal.MemberAttributes;
 import dev.cairn.kvnode.raft.RaftConfig;
 import dev.cairn.kvnode.raft.RawNode;
-import dev.cairn.kvnode.raft.pb.Message;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +32,10 @@ public final class Member implements AutoCloseable {
     private final MemberStorage storage;
     private final RaftNode node;
     private final KvServer kv;
+    private final ClusterServer cluster;
+    private final ClusterMembership membership;
     private final ExecutorService readers;
+    private final ScheduledExecutorService retries;
 
     /**
      * How the member runs.
@@ -45,46 +47,73 @@ public final class Member implements AutoCloseable {
     public record Settings(Duration tick, int electionTicks, Duration requestTimeout, StorageOptions storage) {
     }
 
-    private Member(MemberStorage storage, RaftNode node, KvServer kv, ExecutorService readers) {
+    private Member(MemberStorage storage, RaftNode node, KvServer kv, ClusterServer cluster,
+            ClusterMembership membership, ExecutorService readers, ScheduledExecutorService retries) {
         this.storage = storage;
         this.node = node;
         this.kv = kv;
+        this.cluster = cluster;
+        this.membership = membership;
         this.readers = readers;
+        this.retries = retries;
     }
 
     /**
      * Opens the member state in {@code memberDir} and starts its node loop; returns once the member is ready (a
      * leader known and the log replayed) or the request timeout passed, whichever is first.
      *
-     * @param outbound sends Raft messages to peers (a one-member cluster sends none)
+     * @param network reaches the peers ({@link PeerNetwork#NONE} for a cluster that stays at one member)
      */
     public static Member start(Path memberDir, ClusterIdentity identity, Settings settings, MeterRegistry metrics,
-            Consumer<List<Message>> outbound) throws IOException {
+            PeerNetwork network) throws IOException {
+        return start(memberDir, identity, settings, metrics, network, MemberAttributes.newBuilder()
+                .setMemberId(identity.memberId()).build());
+    }
+
+    /**
+     * As above, and publishes {@code attributes} (the member's name and client URLs) to the cluster once ready.
+     */
+    public static Member start(Path memberDir, ClusterIdentity identity, Settings settings, MeterRegistry metrics,
+            PeerNetwork network, MemberAttributes attributes) throws IOException {
         MemberStorage storage = MemberStorage.open(memberDir, identity.memberId(), identity.clusterId(),
-                identity.founderIds(), settings.storage(), new StorageMetrics(metrics));
+                identity.founders(), settings.storage(), new StorageMetrics(metrics));
         RaftNode node = null;
         ExecutorService readers = null;
+        ScheduledExecutorService retries = null;
         try {
             MvccStore store = storage.store();
+            ClusterMembership membership = ClusterMembership.load(store);
+            if (membership.view().removed().contains(identity.memberId())) {
+                throw new MemberRemovedException(identity.memberId());
+            }
             RaftNode[] self = new RaftNode[1];
             LongFunction<ResponseHeader> headers = revision -> identity.header(revision,
                     self[0] == null ? 0 : self[0].term());
             KvApplier applier = new KvApplier(store, headers);
             RawNode raw = new RawNode(RaftConfig.defaults(identity.memberId(), storage.raftLog(), new Random())
                     .withElectionTicks(settings.electionTicks()).withApplied(storage.snapshotIndex()));
-            node = new RaftNode(raw, storage, new EntryApplier(store, applier, headers), outbound, settings.tick(),
-                    settings.storage());
+            node = new RaftNode(raw, storage, new EntryApplier(store, applier, membership, headers), network::send,
+                    settings.tick(), settings.storage());
             self[0] = node;
+            network.attach(node);
+            membership.onChange(network::membersChanged);
+            network.membersChanged(membership.view());
             node.start();
             awaitReady(node, settings.requestTimeout());
             ServerMetrics.register(metrics, store, node);
+            retries = Executors.newSingleThreadScheduledExecutor(daemonThreads("member-retry"));
             readers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                     daemonThreads("kv-respond"));
             KvServer kv = new KvServer(node, applier, storage, settings.storage().effectiveQuotaBytes(),
                     settings.requestTimeout(), readers);
-            return new Member(storage, node, kv, readers);
+            ClusterServer cluster = new ClusterServer(node, membership, network, headers, store,
+                    settings.requestTimeout(), readers);
+            if (!attributes.getName().isEmpty()) {
+                new AttributesPublisher(node, membership, attributes, settings.requestTimeout(), retries).start();
+            }
+            return new Member(storage, node, kv, cluster, membership, readers, retries);
         } catch (IOException | RuntimeException e) {
-            stop(node, readers, storage);
+            stop(node, readers, retries, storage);
             throw e;
         }
     }
@@ -97,12 +126,21 @@ public final class Member implements AutoCloseable {
         return node;
     }
 
+    public ClusterServer cluster() {
+        return cluster;
+    }
+
+    public ClusterMembership membership() {
+        return membership;
+    }
+
     public MemberStorage storage() {
         return storage;
     }
 
     /** For crash tests: stops the node loop, then loses what a power cut would (see MemberStorage). */
     public void simulatePowerLoss(java.util.Random random) throws IOException {
+        retries.shutdownNow();
         node.close();
         readers.shutdown();
         storage.simulatePowerLoss(random);
@@ -111,10 +149,14 @@ public final class Member implements AutoCloseable {
     /** Stops the node loop, then commits and closes the state. */
     @Override
     public void close() {
-        stop(node, readers, storage);
+        stop(node, readers, retries, storage);
     }
 
-    private static void stop(RaftNode node, ExecutorService readers, MemberStorage storage) {
+    private static void stop(RaftNode node, ExecutorService readers, ScheduledExecutorService retries,
+            MemberStorage storage) {
+        if (retries != null) {
+            retries.shutdownNow();
+        }
         if (node != null) {
             node.close();
         }

@@ -4,6 +4,8 @@ import dev.cairn.kvnode.disk.Directories;
 import dev.cairn.kvnode.mvcc.MvccStore;
 import dev.cairn.kvnode.mvcc.StoreImage;
 import dev.cairn.kvnode.mvcc.StoreOptions;
+import dev.cairn.kvnode.proto.internal.MemberRecord;
+import dev.cairn.kvnode.proto.internal.MembershipChange;
 import dev.cairn.kvnode.raft.Bootstrap;
 import dev.cairn.kvnode.raft.MemoryStorage;
 import dev.cairn.kvnode.raft.Ready;
@@ -25,6 +27,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,9 +103,10 @@ public final class MemberStorage implements AutoCloseable {
 
     /**
      * Opens (or, with no WAL yet, bootstraps with {@code founders} as the voters) the member state in
-     * {@code memberDir}.
+     * {@code memberDir}. With no founders the member joins a running cluster: its log starts empty and the leader
+     * fills it.
      */
-    public static MemberStorage open(Path memberDir, long memberId, long clusterId, Collection<Long> founders,
+    public static MemberStorage open(Path memberDir, long memberId, long clusterId, Collection<MemberRecord> founders,
             StorageOptions options, StorageMetrics metrics) throws IOException {
         Snapshotter snapshotter = new Snapshotter(snapDir(memberDir));
         Wal wal = Wal.open(walDir(memberDir), WalOptions.defaults(memberId, clusterId)
@@ -261,8 +265,14 @@ public final class MemberStorage implements AutoCloseable {
         }
     }
 
-    private static Recovered bootstrap(Wal wal, Collection<Long> founders) throws IOException {
-        List<Entry> entries = Bootstrap.entries(founders);
+    private static Recovered bootstrap(Wal wal, Collection<MemberRecord> founders) throws IOException {
+        if (founders.isEmpty()) {
+            return new Recovered(HardState.EMPTY, SnapshotMetadata.EMPTY, List.of());
+        }
+        Map<Long, MemberRecord> byId = founders.stream()
+                .collect(java.util.stream.Collectors.toMap(MemberRecord::getId, founder -> founder));
+        List<Entry> entries = Bootstrap.entries(byId.keySet(), id -> MembershipChange.newBuilder()
+                .setMember(byId.get(id)).build().toByteArray());
         HardState hardState = Bootstrap.hardState(entries);
         wal.append(hardState, entries);
         wal.sync();

@@ -2,6 +2,8 @@ package dev.cairn.kvnode.server;
 
 import dev.cairn.kvnode.mvcc.StoreImage;
 import dev.cairn.kvnode.proto.internal.InternalRequest;
+import dev.cairn.kvnode.proto.internal.MemberRecord;
+import dev.cairn.kvnode.proto.internal.MembershipChange;
 import dev.cairn.kvnode.raft.ProposalDroppedException;
 import dev.cairn.kvnode.raft.RawNode;
 import dev.cairn.kvnode.raft.ReadState;
@@ -95,6 +97,8 @@ public final class RaftNode implements AutoCloseable {
     private volatile long leader;
     private volatile long term;
     private volatile long appliedView;
+    private volatile long committedView;
+    private volatile boolean removedFromCluster;
 
     /**
      * @param raft a node whose storage is {@code storage.raftLog()} and whose applied index is the log's snapshot index
@@ -117,6 +121,7 @@ public final class RaftNode implements AutoCloseable {
         this.appliedView = appliedIndex;
         this.term = raft.hardState().term();
         this.startCommit = raft.hardState().commit();
+        this.committedView = startCommit;
         this.loop = new Thread(this::run, "raft-loop");
         // A failure on the apply side stops the loop the way its own failures do.
         this.pipeline = new ApplyPipeline(MAX_APPLY_BACKLOG, error -> inbox.add(() -> {
@@ -144,6 +149,85 @@ public final class RaftNode implements AutoCloseable {
 
     public long appliedIndex() {
         return appliedView;
+    }
+
+    /** The highest log index this node knows committed (etcd's Status reports it as raftIndex). */
+    public long committedIndex() {
+        return committedView;
+    }
+
+    /** The configuration in force as this node last applied it. */
+    public ConfState confState() {
+        return confState;
+    }
+
+    /** Whether this member is a learner in the configuration it applied last. */
+    public boolean isLearner() {
+        return confState.learners().contains(id) || confState.learnersNext().contains(id);
+    }
+
+    /**
+     * On the leader, how far {@code peer}'s log is known to match the leader's, together with the leader's own last
+     * index; fails with "not leader" on any other member.
+     */
+    CompletableFuture<long[]> replicationOf(long peer) {
+        CompletableFuture<long[]> result = new CompletableFuture<>();
+        enqueue(() -> {
+            if (!raft.isLeader()) {
+                result.completeExceptionally(KvError.NOT_LEADER.exception());
+            } else {
+                result.complete(new long[] {raft.matchIndex(peer), raft.lastIndex()});
+            }
+        }, result);
+        return result;
+    }
+
+    /**
+     * Proposes a membership change; the future completes with the configuration it led to once the change is applied.
+     * {@code member} describes an added or promoted member, and is recorded in the members bucket when it applies.
+     */
+    CompletableFuture<Object> proposeConfChange(ConfChange.Type type, long nodeId, MemberRecord member) {
+        long proposalId = waits.nextId();
+        CompletableFuture<Object> result = waits.register(proposalId);
+        MembershipChange.Builder context = MembershipChange.newBuilder().setProposalId(proposalId);
+        if (member != null) {
+            context.setMember(member);
+        }
+        ConfChange change = new ConfChange(List.of(new ConfChange.Single(type, nodeId)), ConfChange.Transition.AUTO,
+                context.build().toByteArray());
+        enqueue(() -> {
+            if (leader == 0) {
+                waits.fail(proposalId, KvError.NO_LEADER.exception());
+                return;
+            }
+            try {
+                raft.proposeConfChange(change);
+            } catch (ProposalDroppedException e) {
+                waits.fail(proposalId, KvError.NO_LEADER.exception());
+            }
+        }, result);
+        return result;
+    }
+
+    /** A message from a peer, handed over by the transport from any thread; stepped on the loop. */
+    public void receive(Message message) {
+        if (running) {
+            inbox.add(() -> raft.step(message));
+        }
+    }
+
+    /** The transport could not deliver to {@code peer}: Raft slows down to probing it. */
+    public void reportUnreachable(long peer) {
+        if (running) {
+            inbox.add(() -> raft.reportUnreachable(peer));
+        }
+    }
+
+    /** How sending a snapshot to {@code peer} ended. */
+    public void reportSnapshot(long peer, boolean failed) {
+        if (running) {
+            inbox.add(() -> raft.reportSnapshot(peer, failed));
+        }
     }
 
     /**
@@ -274,6 +358,7 @@ public final class RaftNode implements AutoCloseable {
         }
         if (ready.hardState() != null) {
             term = ready.hardState().term();
+            committedView = ready.hardState().commit();
         }
         storage.persist(ready);
         if (!ready.messages().isEmpty()) {
@@ -286,6 +371,9 @@ public final class RaftNode implements AutoCloseable {
             pipeline.awaitIdle();
             applyCommitted(committed);
             afterApply();
+            if (removedFromCluster) {
+                throw new MemberRemovedException(id);
+            }
         } else if (!committed.isEmpty()) {
             pipeline.submit(() -> {
                 applyCommitted(committed);
@@ -334,7 +422,10 @@ public final class RaftNode implements AutoCloseable {
                 ConfChange change = ConfChangeCodec.decode(entry.data());
                 confState = raft.applyConfChange(change);
                 if (!applier.alreadyApplied(entry)) {
-                    applier.applyMembership(entry, change);
+                    waits.complete(applier.applyMembership(entry, change), confState);
+                }
+                if (removes(change, id)) {
+                    removedFromCluster = true;
                 }
             } else if (applier.alreadyApplied(entry)) {
                 // Replayed after a restart: the backend already holds it.
@@ -374,6 +465,11 @@ public final class RaftNode implements AutoCloseable {
             readsInFlight.clear();
         }
         leader = newLeader;
+    }
+
+    private static boolean removes(ConfChange change, long member) {
+        return change.changes().stream()
+                .anyMatch(single -> single.type() == ConfChange.Type.REMOVE && single.nodeId() == member);
     }
 
     /** A member that is the only voter elects itself at once rather than after an election timeout. */
@@ -470,7 +566,11 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private void fatal(Throwable error) {
-        log.error("node loop failed; stopping this member error={}", error.toString(), error);
+        if (error instanceof MemberRemovedException) {
+            log.warn("stopping: {}", error.getMessage());
+        } else {
+            log.error("node loop failed; stopping this member error={}", error.toString(), error);
+        }
         running = false;
         // Terminated first: whoever sees a waiter fail may check why.
         ready.completeExceptionally(error);

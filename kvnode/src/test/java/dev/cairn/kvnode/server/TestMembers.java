@@ -25,9 +25,7 @@ final class TestMembers {
 
     static Member start(Path memberDir, StorageOptions storage) throws IOException {
         return Member.start(memberDir, IDENTITY, new Member.Settings(Duration.ofMillis(100), 10,
-                Duration.ofSeconds(10), storage), new SimpleMeterRegistry(), messages -> {
-                    throw new IllegalStateException("a one-member cluster sent " + messages);
-                });
+                Duration.ofSeconds(10), storage), new SimpleMeterRegistry(), PeerNetwork.NONE);
     }
 
     /** Puts and returns the revision it was acknowledged at. */
