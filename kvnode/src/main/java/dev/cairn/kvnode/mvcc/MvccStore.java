@@ -3,6 +3,7 @@ package dev.cairn.kvnode.mvcc;
 import com.google.protobuf.ByteString;
 import dev.cairn.kvnode.proto.mvccpb.KeyValue;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,13 +34,16 @@ public final class MvccStore implements AutoCloseable {
     static final long INITIAL_REVISION = 1;
     private static final Logger log = LoggerFactory.getLogger("mvcc");
 
-    private final Backend backend;
+    /** Replaced only by {@link #restore}, under both locks. */
+    private Backend backend;
     private final StoreOptions options;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /** Held by a physical compaction while it deletes, and by whatever must see the backend unchanged by one. */
     private final ReentrantLock compactionLock = new ReentrantLock();
     private final KeyIndex index = new KeyIndex();
-    private final Compactor compactor;
+    private Compactor compactor;
+    /** Counts restores: an image captured in an earlier generation names changes that are gone. */
+    private long generation;
     private final ScheduledExecutorService committer;
     private long currentRevision;
     /** Reads below this revision are refused; compaction to it may still be deleting in the background. */
@@ -60,6 +64,10 @@ public final class MvccStore implements AutoCloseable {
         this.committer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mvcc-batch-commit"));
         long interval = options.batchInterval().toNanos();
         committer.scheduleWithFixedDelay(this::commitIfDirty, interval, interval, TimeUnit.NANOSECONDS);
+        resumeCompaction();
+    }
+
+    private void resumeCompaction() {
         long finished = backend.meta(Backend.FINISHED_COMPACT);
         if (compactRevision > finished) {
             log.info("resuming compaction revision={} finished={}", compactRevision, finished);
@@ -254,9 +262,47 @@ public final class MvccStore implements AutoCloseable {
             for (Bucket bucket : Bucket.values()) {
                 buckets.put(bucket, bucketLocked(bucket));
             }
-            return new StoreImage(this, currentRevision, compactRevision, applied, buckets);
+            return new StoreImage(this, generation, currentRevision, compactRevision, applied, buckets);
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Replaces the whole store with the state in {@code image}: a snapshot the leader sent to a member too far behind
+     * to catch up from the log (etcd's applySnapshot). Background compaction stops first and resumes on the new state;
+     * readers and writers wait for the swap; an image captured before cannot be written after it (the changes it
+     * names are gone). The new file is complete on disk before it replaces the old one, so a crash leaves one of them
+     * whole — and the WAL's snapshot marker, written before this is called, makes a restart restore it again.
+     */
+    public void restore(InputStream image) throws IOException {
+        compactor.stop();
+        compactionLock.lock();
+        try {
+            lock.writeLock().lock();
+            try {
+                if (closed) {
+                    throw new IllegalStateException("the store is closed");
+                }
+                Path file = backend.file();
+                backend.rollback();
+                backend.close();
+                StoreImage.restore(image, file);
+                backend = Backend.open(file);
+                generation++;
+                uncommittedWrites = 0;
+                dirty = false;
+                loadMeta();
+                rebuildIndex();
+                compactor = new Compactor(this, options.compactionBatchLimit());
+                resumeCompaction();
+                log.info("store restored from a snapshot revision={} consistent_index={}", currentRevision,
+                        applied.index());
+            } finally {
+                lock.writeLock().unlock();
+            }
+        } finally {
+            compactionLock.unlock();
         }
     }
 
@@ -385,6 +431,11 @@ public final class MvccStore implements AutoCloseable {
 
     ReentrantLock compactionLock() {
         return compactionLock;
+    }
+
+    /** Read under the compaction lock, which {@link #restore} holds while it replaces the backend. */
+    long generation() {
+        return generation;
     }
 
     /** Deletes one batch of compacted changes under the write lock, so writes wait for at most one batch. */

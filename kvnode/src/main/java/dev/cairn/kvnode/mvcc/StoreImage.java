@@ -27,6 +27,7 @@ public final class StoreImage {
     private static final long END = -1;
 
     private final MvccStore store;
+    private final long generation;
     private final long revision;
     private final long compactRevision;
     private final ApplyPosition applied;
@@ -34,10 +35,11 @@ public final class StoreImage {
     private final java.util.Map<Bucket, java.util.SortedMap<com.google.protobuf.ByteString,
             com.google.protobuf.ByteString>> buckets;
 
-    StoreImage(MvccStore store, long revision, long compactRevision, ApplyPosition applied,
+    StoreImage(MvccStore store, long generation, long revision, long compactRevision, ApplyPosition applied,
             java.util.Map<Bucket, java.util.SortedMap<com.google.protobuf.ByteString,
                     com.google.protobuf.ByteString>> buckets) {
         this.store = store;
+        this.generation = generation;
         this.revision = revision;
         this.compactRevision = compactRevision;
         this.applied = applied;
@@ -63,6 +65,9 @@ public final class StoreImage {
         data.writeLong(applied.term());
         store.compactionLock().lock();
         try {
+            if (store.generation() != generation) {
+                throw new IOException("the store was replaced by a snapshot after this image was captured");
+            }
             store.backend().forEachUpTo(revision, (rev, record) -> {
                 try {
                     data.writeLong(rev.main());

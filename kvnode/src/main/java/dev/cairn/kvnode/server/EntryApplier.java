@@ -40,6 +40,11 @@ public final class EntryApplier {
         return entry.index() <= store.applied().index();
     }
 
+    /** The store was replaced by a snapshot: the members are what it holds now. */
+    void snapshotInstalled() {
+        membership.reload(store);
+    }
+
     /** Records an entry with no request in it (a new leader's empty entry) as applied. */
     void applyEmpty(Entry entry) {
         store.markApplied(position(entry));

@@ -45,6 +45,9 @@ public final class Member implements AutoCloseable {
      * @param requestTimeout longest a client request waits for Raft
      */
     public record Settings(Duration tick, int electionTicks, Duration requestTimeout, StorageOptions storage) {
+        public Settings withStorage(StorageOptions value) {
+            return new Settings(tick, electionTicks, requestTimeout, value);
+        }
     }
 
     private Member(MemberStorage storage, RaftNode node, KvServer kv, ClusterServer cluster,

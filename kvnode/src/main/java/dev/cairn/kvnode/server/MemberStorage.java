@@ -171,12 +171,18 @@ public final class MemberStorage implements AutoCloseable {
      * only then hands the entries to the Raft log. The caller sends messages only after this returns.
      */
     public void persist(Ready ready) throws IOException {
-        if (ready.hasSnapshot()) {
-            throw new IllegalStateException("received a snapshot at index " + ready.snapshot().index()
-                    + "; installing snapshots from a leader comes with the peer transport");
+        SnapshotMetadata received = ready.hasSnapshot() ? ready.snapshot().metadata() : null;
+        if (received != null) {
+            // The transport hands Raft a snapshot message only once its file is in place; the marker must never
+            // name a snapshot a restart could not find.
+            if (snapshotter.fileOf(received).isEmpty()) {
+                throw new IllegalStateException("snapshot index=" + received.index() + " term=" + received.term()
+                        + " was received but its file is not in " + snapDir(memberDir));
+            }
+            wal.saveSnapshotMarker(received);
         }
         wal.append(ready.hardState(), ready.entries());
-        if (ready.mustSync()) {
+        if (ready.mustSync() || received != null) {
             long lastIndex = ready.entries().isEmpty() ? raftLog.lastIndex()
                     : ready.entries().get(ready.entries().size() - 1).index();
             SyncListener listener = syncListener;
@@ -186,10 +192,41 @@ public final class MemberStorage implements AutoCloseable {
             metrics.walFsynced(System.nanoTime() - started);
             listener.afterSync(lastIndex);
         }
+        if (received != null) {
+            raftLog.applySnapshot(new Snapshot(new byte[0], received));
+        }
         raftLog.append(ready.entries());
         if (ready.hardState() != null) {
             raftLog.setHardState(ready.hardState());
         }
+    }
+
+    /**
+     * Replaces the backend with the image of the received snapshot {@code metadata} (persisted by {@link #persist}
+     * first, so a crash during this restores it again on restart).
+     */
+    public void installSnapshot(SnapshotMetadata metadata) throws IOException {
+        Path file = snapshotter.fileOf(metadata).orElseThrow(() -> new IllegalStateException("snapshot index="
+                + metadata.index() + " is not in " + snapDir(memberDir)));
+        SnapshotFile snapshot = snapshotter.loadNewest().newest()
+                .filter(newest -> newest.path().equals(file))
+                .orElseThrow(() -> new IllegalStateException("received snapshot " + file + " is not the newest "
+                        + "valid snapshot in " + snapDir(memberDir)));
+        try (InputStream image = snapshot.openImage()) {
+            store.restore(image);
+        }
+        log.info("installed snapshot index={} term={} revision={}", metadata.index(), metadata.term(),
+                store.currentRevision());
+    }
+
+    /** The file of snapshot {@code metadata}, to send to a peer; empty when it was released meanwhile. */
+    public java.util.Optional<Path> snapshotFile(SnapshotMetadata metadata) {
+        return snapshotter.fileOf(metadata);
+    }
+
+    /** Starts receiving a snapshot file from the leader (see {@link Snapshotter#receive}). */
+    public Snapshotter.Incoming receiveSnapshot(SnapshotMetadata metadata) throws IOException {
+        return snapshotter.receive(metadata);
     }
 
     /** Writes the snapshot file: the slow part, run off the node loop. */

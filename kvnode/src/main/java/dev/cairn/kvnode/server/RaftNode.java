@@ -73,6 +73,7 @@ public final class RaftNode implements AutoCloseable {
     private volatile boolean running = true;
 
     private final ApplyPipeline pipeline;
+    private final List<Runnable> snapshotInstalledListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     // Loop-thread state. confState is also read by the apply side, after the loop wrote it (see ApplyPipeline).
     private volatile ConfState confState;
@@ -207,6 +208,17 @@ public final class RaftNode implements AutoCloseable {
             }
         }, result);
         return result;
+    }
+
+    /** For the transport: the file of a snapshot this member made, to stream to a follower that needs it. */
+    public java.util.Optional<java.nio.file.Path> snapshotFile(SnapshotMetadata metadata) {
+        return storage.snapshotFile(metadata);
+    }
+
+    /** For the transport: where a snapshot file sent by the leader is written before its message is stepped. */
+    public dev.cairn.kvnode.snap.Snapshotter.Incoming receiveSnapshot(SnapshotMetadata metadata)
+            throws java.io.IOException {
+        return storage.receiveSnapshot(metadata);
     }
 
     /** A message from a peer, handed over by the transport from any thread; stepped on the loop. */
@@ -364,6 +376,10 @@ public final class RaftNode implements AutoCloseable {
         if (!ready.messages().isEmpty()) {
             outbound.accept(ready.messages());
         }
+        if (ready.hasSnapshot()) {
+            pipeline.awaitIdle();
+            installSnapshot(ready.snapshot().metadata());
+        }
         List<Entry> committed = ready.committedEntries();
         if (committed.stream().anyMatch(entry -> entry.type() == EntryType.CONF_CHANGE)) {
             // A membership change goes to the Raft core, which only this thread may touch: apply this batch here,
@@ -396,6 +412,30 @@ public final class RaftNode implements AutoCloseable {
             });
         }
         raft.advance(ready);
+    }
+
+    /**
+     * A snapshot from the leader replaces everything applied (on the loop, with the apply side idle): the store, the
+     * members, and whatever else listens. Entries it covers are skipped when they come.
+     */
+    private void installSnapshot(SnapshotMetadata metadata) throws java.io.IOException {
+        storage.installSnapshot(metadata);
+        confState = metadata.confState();
+        appliedIndex = metadata.index();
+        snapshotIndex = metadata.index();
+        bytesSinceSnapshot = 0;
+        appliedView = appliedIndex;
+        applier.snapshotInstalled();
+        snapshotInstalledListeners.forEach(Runnable::run);
+        completeAppliedWaiters();
+    }
+
+    /**
+     * Runs {@code listener} on the loop after each snapshot from the leader replaced the store (watchers re-sync,
+     * leases are recovered). Register before {@link #start}.
+     */
+    public void onSnapshotInstalled(Runnable listener) {
+        snapshotInstalledListeners.add(listener);
     }
 
     /** Apply side, after each batch: answer reads that waited for it, and snapshot when one is due. */

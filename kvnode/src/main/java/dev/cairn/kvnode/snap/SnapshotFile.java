@@ -39,6 +39,10 @@ public final class SnapshotFile {
         return metadata;
     }
 
+    int headerSize() {
+        return headerSize;
+    }
+
     public long imageLength() {
         return imageLength;
     }

@@ -87,6 +87,67 @@ public final class Snapshotter {
         return new SnapshotFile(path, meta, header.length, imageLength);
     }
 
+    /** The file of the snapshot {@code meta} in this directory, to send to a peer; empty when it is not here. */
+    public Optional<Path> fileOf(SnapshotMetadata meta) {
+        Path path = new SnapshotName(meta.term(), meta.index()).in(dir);
+        return Files.exists(path) ? Optional.of(path) : Optional.empty();
+    }
+
+    /**
+     * Starts receiving the file of snapshot {@code meta} from a peer, byte for byte as the peer's snapshotter wrote
+     * it: the bytes go to a temporary file, and only a {@link Incoming#commit commit} that finds the whole file valid
+     * (header matching {@code meta}, checksum) fsyncs and renames it into place.
+     */
+    public Incoming receive(SnapshotMetadata meta) throws IOException {
+        SnapshotName name = new SnapshotName(meta.term(), meta.index());
+        Path temp = name.tempIn(dir);
+        return new Incoming(name, temp, Files.newOutputStream(temp, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE));
+    }
+
+    /** A snapshot file being received. */
+    public final class Incoming {
+        private final SnapshotName name;
+        private final Path temp;
+        private final OutputStream out;
+
+        private Incoming(SnapshotName name, Path temp, OutputStream out) {
+            this.name = name;
+            this.temp = temp;
+            this.out = out;
+        }
+
+        public OutputStream out() {
+            return out;
+        }
+
+        /** Verifies the received file and puts it in place; a damaged file is deleted and reported. */
+        public SnapshotFile commit() throws IOException {
+            try {
+                out.close();
+                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                    channel.force(true);
+                }
+                SnapshotFile verified = SnapshotFile.verify(temp, name);
+                Path path = name.in(dir);
+                Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                syncDirectory();
+                return new SnapshotFile(path, verified.metadata(), verified.headerSize(), verified.imageLength());
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(temp);
+                throw e;
+            }
+        }
+
+        public void abort() throws IOException {
+            try {
+                out.close();
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
     /**
      * The newest snapshot that passes verification, falling back past damaged ones, which are reported in the result
      * and left on disk. Deletes leftover temporary files first: they are saves that never completed.

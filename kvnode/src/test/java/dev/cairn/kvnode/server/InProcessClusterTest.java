@@ -35,6 +35,8 @@ class InProcessClusterTest {
     @TempDir
     Path dir;
 
+    private dev.cairn.kvnode.server.Member.Settings settings = SETTINGS;
+
     private final LocalNetwork network = new LocalNetwork();
     private final List<dev.cairn.kvnode.server.Member> started = new ArrayList<>();
     private final Map<String, List<URI>> initialCluster = new LinkedHashMap<>();
@@ -153,6 +155,33 @@ class InProcessClusterTest {
                 .hasMessageContaining("given member URLs are invalid");
     }
 
+    @Test
+    void aFollowerCutOffWhileTheLogWasCompactedCatchesUpFromASnapshot() throws Exception {
+        settings = SETTINGS.withStorage(StorageOptions.DEFAULTS.withSnapshotCount(40));
+        List<dev.cairn.kvnode.server.Member> members = startFounders("a", "b", "c");
+        dev.cairn.kvnode.server.Member leader = awaitLeader(members);
+        dev.cairn.kvnode.server.Member lagging = members.stream().filter(m -> m != leader).findFirst()
+                .orElseThrow();
+        network.isolate(lagging.node().id());
+        for (int i = 0; i < 300; i++) {
+            TestMembers.put(leader, "key-" + i, "value-" + i);
+        }
+        TestMembers.put(leader, "compact-me", "x");
+        long revision = leader.storage().store().currentRevision();
+        await().atMost(Duration.ofSeconds(20)).until(() -> leader.storage().snapshotIndex() > 200);
+        network.heal(lagging.node().id());
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> lagging.storage().store().currentRevision() >= revision);
+        assertThat(lagging.storage().snapshotIndex()).as("caught up from a snapshot, not the log")
+                .isGreaterThan(200);
+        assertThat(everything(lagging)).isEqualTo(everything(leader));
+        assertThat(lagging.membership().view().members()).isEqualTo(leader.membership().view().members());
+        long after = TestMembers.put(leader, "after-snapshot", "yes");
+        await().atMost(Duration.ofSeconds(10)).until(() -> lagging.storage().store().currentRevision() >= after);
+        assertThat(TestMembers.values(TestMembers.readPrefix(lagging, "after-"))).containsEntry("after-snapshot",
+                "yes");
+    }
+
     private List<dev.cairn.kvnode.server.Member> startFounders(String... names) throws Exception {
         for (String name : names) {
             initialCluster.put(name, List.of(peerUrl(name)));
@@ -175,7 +204,7 @@ class InProcessClusterTest {
     private dev.cairn.kvnode.server.Member startMember(String name, ClusterIdentity identity) {
         try {
             dev.cairn.kvnode.server.Member member = dev.cairn.kvnode.server.Member.start(dir.resolve(name),
-                    identity, SETTINGS, new SimpleMeterRegistry(), network.endpoint(identity.memberId()),
+                    identity, settings, new SimpleMeterRegistry(), network.endpoint(identity.memberId()),
                     MemberAttributes.newBuilder().setMemberId(identity.memberId()).setName(name)
                             .addClientUrls("http://" + name + ".client:2379").build());
             synchronized (started) {
@@ -192,6 +221,11 @@ class InProcessClusterTest {
                 .anyMatch(member -> member.node().leader() == member.node().id()));
         return members.stream().filter(member -> member.node().leader() == member.node().id()).findFirst()
                 .orElseThrow();
+    }
+
+    private static List<dev.cairn.kvnode.proto.mvccpb.KeyValue> everything(dev.cairn.kvnode.server.Member member) {
+        com.google.protobuf.ByteString all = com.google.protobuf.ByteString.copyFrom(new byte[] {0});
+        return member.storage().store().range(dev.cairn.kvnode.mvcc.KeyRange.of(all, all), 0, 0, false).kvs();
     }
 
     private static URI peerUrl(String name) {

@@ -1,6 +1,11 @@
 package dev.cairn.kvnode.server;
 
 import dev.cairn.kvnode.raft.pb.Message;
+import dev.cairn.kvnode.raft.pb.MessageType;
+import dev.cairn.kvnode.snap.Snapshotter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +37,11 @@ final class LocalNetwork {
                 for (Message message : messages) {
                     RaftNode to = nodes.get(message.to());
                     if (to != null && !isolated.contains(self) && !isolated.contains(message.to())) {
-                        to.receive(message);
+                        if (message.type() == MessageType.SNAP) {
+                            sendSnapshot(nodes.get(self), to, message);
+                        } else {
+                            to.receive(message);
+                        }
                     } else if (to == null || isolated.contains(message.to())) {
                         RaftNode from = nodes.get(self);
                         if (from != null) {
@@ -54,6 +63,23 @@ final class LocalNetwork {
                 return Optional.ofNullable(attachedAt.get(peer));
             }
         };
+    }
+
+    /** As the transport does: the file first, then the message, then the outcome to the sender. */
+    private static void sendSnapshot(RaftNode from, RaftNode to, Message message) {
+        boolean failed = true;
+        try {
+            Path file = from.snapshotFile(message.snapshot().metadata()).orElseThrow();
+            Snapshotter.Incoming incoming = to.receiveSnapshot(message.snapshot().metadata());
+            Files.copy(file, incoming.out());
+            incoming.commit();
+            to.receive(message);
+            failed = false;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("sending snapshot " + message.snapshot() + " failed", e);
+        } finally {
+            from.reportSnapshot(message.to(), failed);
+        }
     }
 
     /** A stopped member: nothing reaches it any more. */
