@@ -16,7 +16,6 @@ import dev.cairn.kvnode.server.KvError;
 import dev.cairn.kvnode.server.KvServer;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -77,22 +76,6 @@ public final class KvService extends KVGrpc.KVImplBase {
             responses.onError(GrpcErrors.toStatus(KvError.REQUEST_TOO_LARGE.exception()));
             return;
         }
-        CompletableFuture<T> response;
-        try {
-            response = work.get();
-        } catch (RuntimeException | AssertionError e) {
-            responses.onError(GrpcErrors.toStatus(e));
-            return;
-        }
-        response.whenComplete((result, error) -> {
-            if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null
-                        ? error.getCause() : error;
-                responses.onError(GrpcErrors.toStatus(cause));
-            } else {
-                responses.onNext(result);
-                responses.onCompleted();
-            }
-        });
+        UnaryCalls.answer(responses, work);
     }
 }

@@ -3,7 +3,9 @@ package dev.cairn.kvnode.embed;
 import com.google.protobuf.ByteString;
 import dev.cairn.kvnode.api.GrpcMetricsInterceptor;
 import dev.cairn.kvnode.api.HttpEndpoints;
+import dev.cairn.kvnode.api.ClusterService;
 import dev.cairn.kvnode.api.KvService;
+import dev.cairn.kvnode.api.LeaderForwarding;
 import dev.cairn.kvnode.mvcc.KeyRange;
 import dev.cairn.kvnode.proto.internal.MemberAttributes;
 import dev.cairn.kvnode.server.ClusterIdentity;
@@ -13,7 +15,7 @@ import dev.cairn.kvnode.server.PeerNetwork;
 import dev.cairn.kvnode.wal.Wal;
 import dev.cairn.kvnode.server.MemberIds;
 import io.grpc.Server;
-import io.grpc.ServerInterceptors;
+import io.grpc.BindableService;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -42,6 +44,7 @@ public final class EmbeddedKvnode implements AutoCloseable {
     private final ClusterIdentity identity;
     private final DataDirLock lock;
     private final Member member;
+    private final LeaderForwarding forwarding;
     private final Server grpc;
     private final List<HttpEndpoints> http = new ArrayList<>();
 
@@ -63,8 +66,10 @@ public final class EmbeddedKvnode implements AutoCloseable {
                     config.electionTicks(), config.requestTimeout(), config.storage()), metrics,
                     PeerNetwork.NONE, attributes(config, identity));
             this.member = started;
-            this.grpc = startGrpc(config, new KvService(started.kv(), config.maxRequestBytes(), config.maxTxnOps()),
-                    new GrpcMetricsInterceptor(metrics));
+            this.forwarding = new LeaderForwarding(this::leaderClientUrl, config.requestTimeout());
+            this.grpc = startGrpc(config, new GrpcMetricsInterceptor(metrics),
+                    new KvService(started.kv(), config.maxRequestBytes(), config.maxTxnOps()),
+                    new ClusterService(started.cluster(), forwarding));
             for (URI url : config.listenMetricsUrls()) {
                 http.add(HttpEndpoints.start(socketAddress(url), this::healthProblem, metrics));
             }
@@ -128,6 +133,7 @@ public final class EmbeddedKvnode implements AutoCloseable {
         log.info("stopping name={}", config.name());
         http.forEach(HttpEndpoints::close);
         grpc.shutdown();
+        forwarding.close();
         try {
             if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) {
                 grpc.shutdownNow();
@@ -139,6 +145,13 @@ public final class EmbeddedKvnode implements AutoCloseable {
         member.close();
         releaseLock();
         log.info("stopped name={}", config.name());
+    }
+
+    /** Where requests only the leader can answer are forwarded: the first client URL the leader published. */
+    private Optional<String> leaderClientUrl() {
+        long leader = member.node().leader();
+        return member.membership().view().member(leader)
+                .flatMap(record -> record.getClientUrlsList().stream().findFirst());
     }
 
     /** Null when the node loop runs and a read through the store succeeds; the reason otherwise. */
@@ -173,8 +186,8 @@ public final class EmbeddedKvnode implements AutoCloseable {
         }
     }
 
-    private static Server startGrpc(KvnodeConfig config, KvService kv, GrpcMetricsInterceptor metrics)
-            throws IOException {
+    private static Server startGrpc(KvnodeConfig config, GrpcMetricsInterceptor metrics,
+            BindableService... services) throws IOException {
         List<URI> urls = config.listenClientUrls();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(socketAddress(urls.get(0)));
         for (URI url : urls.subList(1, urls.size())) {
@@ -184,7 +197,11 @@ public final class EmbeddedKvnode implements AutoCloseable {
         // service rather than a transport error, as etcd arranges it.
         builder.maxInboundMessageSize(config.maxRequestBytes() + 512 * 1024)
                 .permitKeepAliveTime(KEEPALIVE_MIN_TIME_SECONDS, TimeUnit.SECONDS)
-                .addService(ServerInterceptors.intercept(kv, metrics));
+                .intercept(LeaderForwarding.interceptor())
+                .intercept(metrics);
+        for (BindableService service : services) {
+            builder.addService(service);
+        }
         return builder.build().start();
     }
 

@@ -1,0 +1,82 @@
+package dev.cairn.kvnode.embed;
+
+import dev.cairn.kvnode.proto.internal.MemberRecord;
+import dev.cairn.kvnode.proto.peer.members.MembersReply;
+import dev.cairn.kvnode.proto.peer.members.MembersRequest;
+import dev.cairn.kvnode.proto.peer.members.PeerMembersGrpc;
+import dev.cairn.kvnode.server.ClusterIdentity;
+import dev.cairn.kvnode.server.MemberIds;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a new member joins a running cluster (--initial-cluster-state existing), as etcd does it: it asks the peers
+ * named in --initial-cluster for the cluster's members, and finds itself among them by its advertised peer URLs — the
+ * entry a MemberAdd created for it. The member id and cluster id come from there, not from the flags.
+ */
+final class ExistingCluster {
+    private static final Logger log = LoggerFactory.getLogger("embed");
+
+    private ExistingCluster() {
+    }
+
+    static ClusterIdentity join(KvnodeConfig config, Duration timeout) throws IOException {
+        List<String> ownPeerUrls = config.initialAdvertisePeerUrls().stream().map(URI::toString).sorted().toList();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, List<URI>> peer : config.initialCluster().entrySet()) {
+            if (peer.getKey().equals(config.name())) {
+                continue;
+            }
+            for (URI url : peer.getValue()) {
+                try {
+                    MembersReply reply = ask(url, timeout);
+                    return identify(reply, ownPeerUrls, config.name());
+                } catch (StatusRuntimeException e) {
+                    problems.add(url + ": " + e.getStatus());
+                    log.warn("asking peer={} for the cluster's members failed error={}", url, e.getStatus());
+                }
+            }
+        }
+        throw new IOException("could not get the cluster's members from any peer in --initial-cluster "
+                + "(joining an existing cluster needs at least one of them running): " + problems);
+    }
+
+    private static MembersReply ask(URI peerUrl, Duration timeout) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress(peerUrl.getHost(), peerUrl.getPort())
+                .usePlaintext().build();
+        try {
+            return PeerMembersGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .members(MembersRequest.getDefaultInstance());
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    private static ClusterIdentity identify(MembersReply reply, List<String> ownPeerUrls, String name)
+            throws IOException {
+        for (MemberRecord member : reply.getMembersList()) {
+            if (member.getPeerUrlsList().stream().sorted().toList().equals(ownPeerUrls)) {
+                if (!member.getName().isEmpty() && !member.getName().equals(name)) {
+                    throw new IOException("the member with peer URLs " + ownPeerUrls + " already runs as "
+                            + member.getName() + "; this one is named " + name);
+                }
+                log.info("joining cluster_id={} as member_id={}", MemberIds.toHex(reply.getClusterId()),
+                        MemberIds.toHex(member.getId()));
+                return ClusterIdentity.joining(reply.getClusterId(), member.getId());
+            }
+        }
+        throw new IOException("the cluster has no member with peer URLs " + ownPeerUrls + " (add it first: "
+                + "etcdctl member add " + name + " --peer-urls=" + String.join(",", ownPeerUrls) + ")");
+    }
+}
