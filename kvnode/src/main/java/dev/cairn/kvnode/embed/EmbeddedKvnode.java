@@ -6,6 +6,7 @@ import dev.cairn.kvnode.api.HttpEndpoints;
 import dev.cairn.kvnode.api.ClusterService;
 import dev.cairn.kvnode.api.KvService;
 import dev.cairn.kvnode.api.LeaderForwarding;
+import dev.cairn.kvnode.api.LearnerGuard;
 import dev.cairn.kvnode.mvcc.KeyRange;
 import dev.cairn.kvnode.proto.internal.MemberAttributes;
 import dev.cairn.kvnode.server.ClusterIdentity;
@@ -68,6 +69,7 @@ public final class EmbeddedKvnode implements AutoCloseable {
             this.member = started;
             this.forwarding = new LeaderForwarding(this::leaderClientUrl, config.requestTimeout());
             this.grpc = startGrpc(config, new GrpcMetricsInterceptor(metrics),
+                    new LearnerGuard(() -> member.node().isLearner()),
                     new KvService(started.kv(), config.maxRequestBytes(), config.maxTxnOps()),
                     new ClusterService(started.cluster(), forwarding));
             for (URI url : config.listenMetricsUrls()) {
@@ -186,7 +188,7 @@ public final class EmbeddedKvnode implements AutoCloseable {
         }
     }
 
-    private static Server startGrpc(KvnodeConfig config, GrpcMetricsInterceptor metrics,
+    private static Server startGrpc(KvnodeConfig config, GrpcMetricsInterceptor metrics, LearnerGuard learners,
             BindableService... services) throws IOException {
         List<URI> urls = config.listenClientUrls();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(socketAddress(urls.get(0)));
@@ -197,6 +199,7 @@ public final class EmbeddedKvnode implements AutoCloseable {
         // service rather than a transport error, as etcd arranges it.
         builder.maxInboundMessageSize(config.maxRequestBytes() + 512 * 1024)
                 .permitKeepAliveTime(KEEPALIVE_MIN_TIME_SECONDS, TimeUnit.SECONDS)
+                .intercept(learners)
                 .intercept(LeaderForwarding.interceptor())
                 .intercept(metrics);
         for (BindableService service : services) {
