@@ -142,6 +142,7 @@ public final class MemberStorage implements AutoCloseable {
             log.info("opened member state wal_last_index={} commit={} snapshot_index={} consistent_index={} "
                     + "revision={}", recovered.lastIndex(), recovered.hardState().commit(),
                     recovered.snapshot().index(), store.applied().index(), store.currentRevision());
+            store.observeCommits(metrics::backendCommitted);
             return new MemberStorage(memberDir, wal, snapshotter, store, raftLog, metrics);
         } catch (IOException | RuntimeException e) {
             if (store != null) {

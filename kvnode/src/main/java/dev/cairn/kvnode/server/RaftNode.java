@@ -100,6 +100,8 @@ public final class RaftNode implements AutoCloseable {
     private volatile long appliedView;
     private volatile long committedView;
     private volatile boolean removedFromCluster;
+    private final java.util.concurrent.atomic.AtomicLong leaderChanges = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong failedProposals = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param raft a node whose storage is {@code storage.raftLog()} and whose applied index is the log's snapshot index
@@ -273,11 +275,27 @@ public final class RaftNode implements AutoCloseable {
                 try {
                     raft.propose(data);
                 } catch (ProposalDroppedException e) {
+                    failedProposals.incrementAndGet();
                     waits.fail(proposalId, KvError.NO_LEADER.exception());
                 }
             }
         }, result);
         return result;
+    }
+
+    /** How often this member saw a new leader (etcd_server_leader_changes_seen_total). */
+    public long leaderChanges() {
+        return leaderChanges.get();
+    }
+
+    /** Proposals Raft refused (etcd_server_proposals_failed_total). */
+    public long failedProposals() {
+        return failedProposals.get();
+    }
+
+    /** Proposals waiting to be applied (etcd_server_proposals_pending). */
+    public int pendingProposals() {
+        return waits.size();
     }
 
     /**
@@ -497,6 +515,9 @@ public final class RaftNode implements AutoCloseable {
 
     private void noteSoftState(long newLeader, StateRole role) {
         if (newLeader != leader) {
+            if (newLeader != 0) {
+                leaderChanges.incrementAndGet();
+            }
             log.info("leader changed from={} to={} term={} role={}", Long.toHexString(leader),
                     Long.toHexString(newLeader), raft.hardState().term(), role);
             // ReadIndex requests sent to the old leader may never be answered.

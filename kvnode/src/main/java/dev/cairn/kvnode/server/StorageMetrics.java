@@ -14,6 +14,7 @@ public final class StorageMetrics {
 
     private final Timer walFsync;
     private final Timer snapshotSave;
+    private final Timer backendCommit;
 
     public StorageMetrics(MeterRegistry registry) {
         this.walFsync = Timer.builder("etcd.disk.wal.fsync.duration")
@@ -22,6 +23,14 @@ public final class StorageMetrics {
         this.snapshotSave = Timer.builder("etcd.debugging.snap.save.total.duration")
                 .description("The total latency distributions of save called by snapshot.")
                 .serviceLevelObjectives(ETCD_DISK_BUCKETS).register(registry);
+        this.backendCommit = Timer.builder("etcd.disk.backend.commit.duration")
+                .description("The latency distributions of commit called by backend.")
+                .serviceLevelObjectives(ETCD_DISK_BUCKETS).register(registry);
+    }
+
+    /** For the backend's commit observer. */
+    public void backendCommitted(long nanos) {
+        backendCommit.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void walFsynced(long nanos) {
