@@ -1,0 +1,233 @@
+package dev.cairn.kvnode.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A kvnode cluster of real processes on loopback ports, started with etcd's flags as users start it
+ * ({@code java -jar kvnode.jar serve --initial-cluster ...}), each member with its data directory and a log file
+ * beside it. Members can be killed (SIGKILL), stopped (SIGTERM), restarted on their data, and added as new members
+ * that join the running cluster.
+ */
+public final class ClusterProcesses implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    /** One member's fixed coordinates; its process comes and goes. */
+    public static final class Node {
+        final String name;
+        final int clientPort;
+        final int peerPort;
+        final int metricsPort;
+        final Path dataDir;
+        Process process;
+
+        Node(String name, Path root) {
+            this.name = name;
+            this.clientPort = FreePorts.next();
+            this.peerPort = FreePorts.next();
+            this.metricsPort = FreePorts.next();
+            this.dataDir = root.resolve(name);
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public String clientUrl() {
+            return "http://127.0.0.1:" + clientPort;
+        }
+
+        public String peerUrl() {
+            return "http://127.0.0.1:" + peerPort;
+        }
+
+        public boolean isRunning() {
+            return process != null && process.isAlive();
+        }
+
+        public Path log() {
+            return dataDir.resolveSibling(name + ".log");
+        }
+    }
+
+    private final Path root;
+    private final List<String> extraArgs;
+    private final List<Node> nodes = new ArrayList<>();
+
+    private ClusterProcesses(Path root, List<String> extraArgs) {
+        this.root = root;
+        this.extraArgs = List.copyOf(extraArgs);
+    }
+
+    /** Starts {@code size} founding members at once and waits until every one reports healthy. */
+    public static ClusterProcesses start(Path root, int size, List<String> extraArgs) throws IOException {
+        ClusterProcesses cluster = new ClusterProcesses(root, extraArgs);
+        for (int i = 1; i <= size; i++) {
+            cluster.nodes.add(new Node("m" + i, root));
+        }
+        String initialCluster = cluster.nodes.stream().map(n -> n.name + "=" + n.peerUrl())
+                .collect(Collectors.joining(","));
+        for (Node node : cluster.nodes) {
+            cluster.launch(node, initialCluster, "new");
+        }
+        cluster.nodes.forEach(cluster::awaitHealthy);
+        return cluster;
+    }
+
+    public List<Node> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    public Node node(int index) {
+        return nodes.get(index);
+    }
+
+    public List<String> clientUrls() {
+        return nodes.stream().filter(Node::isRunning).map(Node::clientUrl).toList();
+    }
+
+    /** A member that can be added with MemberAdd: its coordinates, not yet running. */
+    public Node prepareNewMember() {
+        Node node = new Node("m" + (nodes.size() + 1), root);
+        nodes.add(node);
+        return node;
+    }
+
+    /** Starts a member added with MemberAdd, joining the running cluster (--initial-cluster-state existing). */
+    public void join(Node node) throws IOException {
+        String initialCluster = nodes.stream().filter(n -> n == node || n.isRunning())
+                .map(n -> n.name + "=" + n.peerUrl()).collect(Collectors.joining(","));
+        launch(node, initialCluster, "existing");
+        awaitHealthy(node);
+    }
+
+    /** SIGKILL: no flush, no close. */
+    public void kill(Node node) throws InterruptedException {
+        node.process.destroyForcibly();
+        node.process.waitFor();
+    }
+
+    /** SIGTERM, as a pod is stopped; returns the exit code. */
+    public int stop(Node node) throws InterruptedException {
+        node.process.destroy();
+        if (!node.process.waitFor(30, TimeUnit.SECONDS)) {
+            node.process.destroyForcibly().waitFor();
+            throw new IllegalStateException(node.name + " did not stop within 30 s of SIGTERM");
+        }
+        return node.process.exitValue();
+    }
+
+    /** SIGSTOP: the process freezes mid-flight, as under a long GC pause or a stalled VM (scenario K-3). */
+    public void pause(Node node) throws IOException, InterruptedException {
+        signal(node, "STOP");
+    }
+
+    /** SIGCONT after {@link #pause}: the process goes on as if no time had passed. */
+    public void resume(Node node) throws IOException, InterruptedException {
+        signal(node, "CONT");
+    }
+
+    private static void signal(Node node, String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(node.process.pid())).start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -" + signal + " " + node.process.pid() + " failed");
+        }
+    }
+
+    /** Starts a stopped member again on its data directory (its flags no longer matter, as with etcd). */
+    public void restart(Node node) throws IOException {
+        String initialCluster = nodes.stream().map(n -> n.name + "=" + n.peerUrl()).collect(Collectors.joining(","));
+        launch(node, initialCluster, "new");
+        awaitHealthy(node);
+    }
+
+    /** The running member that says it is the leader, once exactly one does. */
+    public Node awaitLeader() {
+        return await("a leader").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(this::leader, Optional::isPresent).orElseThrow();
+    }
+
+    public Optional<Node> leader() {
+        List<Node> leaders = nodes.stream().filter(Node::isRunning)
+                .filter(node -> metric(node, "etcd_server_is_leader").orElse(0.0) == 1.0).toList();
+        return leaders.size() == 1 ? Optional.of(leaders.get(0)) : Optional.empty();
+    }
+
+    /** A gauge or counter from the member's /metrics; empty when it cannot be read. */
+    public Optional<Double> metric(Node node, String name) {
+        try {
+            String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.metricsPort
+                    + "/metrics")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
+            return body.lines().filter(line -> line.startsWith(name + " ")).findFirst()
+                    .map(line -> Double.parseDouble(line.substring(name.length() + 1).trim()));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private void launch(Node node, String initialCluster, String state) throws IOException {
+        String jar = System.getProperty("kvnode.jar");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("kvnode.jar not found at " + jar + ": run the tests through Maven "
+                    + "(failsafe sets kvnode.jar after the package phase)");
+        }
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar, "serve",
+                "--name", node.name, "--data-dir", node.dataDir.toString(),
+                "--listen-client-urls", node.clientUrl(), "--advertise-client-urls", node.clientUrl(),
+                "--listen-peer-urls", node.peerUrl(), "--initial-advertise-peer-urls", node.peerUrl(),
+                "--initial-cluster", initialCluster, "--initial-cluster-state", state,
+                "--initial-cluster-token", "cluster-test",
+                "--listen-metrics-urls", "http://127.0.0.1:" + node.metricsPort));
+        command.addAll(extraArgs);
+        node.process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(node.log().toFile())).start();
+    }
+
+    private void awaitHealthy(Node node) {
+        await(node.name + " /health").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!node.process.isAlive()) {
+                        throw new IllegalStateException(node.name + " exited with " + node.process.exitValue()
+                                + ":\n" + Files.readString(node.log()));
+                    }
+                    try {
+                        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.metricsPort
+                                + "/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Node node : nodes) {
+            if (node.isRunning()) {
+                node.process.destroy();
+            }
+        }
+        for (Node node : nodes) {
+            if (node.process != null && !node.process.waitFor(30, TimeUnit.SECONDS)) {
+                node.process.destroyForcibly().waitFor();
+            }
+        }
+    }
+}
