@@ -16,6 +16,7 @@ import dev.cairn.kvnode.raft.pb.ConfChange;
 import dev.cairn.kvnode.raft.pb.Entry;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 
 /**
@@ -26,11 +27,17 @@ import java.util.function.LongFunction;
 public final class EntryApplier {
     private final MvccStore store;
     private final KvApplier kv;
+    private final LeaseApplier leases;
+    private final LongConsumer emptyEntryApplied;
     private final LongFunction<ResponseHeader> headers;
 
-    public EntryApplier(MvccStore store, KvApplier kv, LongFunction<ResponseHeader> headers) {
+    /** @param emptyEntryApplied told the term of each leader's empty entry once it is applied */
+    public EntryApplier(MvccStore store, KvApplier kv, LeaseApplier leases, LongConsumer emptyEntryApplied,
+            LongFunction<ResponseHeader> headers) {
         this.store = store;
         this.kv = kv;
+        this.leases = leases;
+        this.emptyEntryApplied = emptyEntryApplied;
         this.headers = headers;
     }
 
@@ -42,6 +49,7 @@ public final class EntryApplier {
     /** Records an entry with no request in it (a new leader's empty entry) as applied. */
     void applyEmpty(Entry entry) {
         store.markApplied(position(entry));
+        emptyEntryApplied.accept(entry.term());
     }
 
     /**
@@ -77,6 +85,9 @@ public final class EntryApplier {
                 case DELETE_RANGE -> write(position, txn -> kv.deleteRange(txn, request.getDeleteRange()));
                 case TXN -> write(position, txn -> kv.txn(txn, request.getTxn()));
                 case COMPACTION -> compact(request.getCompaction(), position);
+                case LEASE_GRANT -> write(position, txn -> leases.grant(txn, request.getLeaseGrant()));
+                case LEASE_REVOKE -> write(position, txn -> leases.revoke(txn, request.getLeaseRevoke()));
+                case LEASE_CHECKPOINT -> write(position, txn -> leases.checkpoint(txn, request.getLeaseCheckpoint()));
                 case REQUEST_NOT_SET -> {
                     store.markApplied(position);
                     yield null;

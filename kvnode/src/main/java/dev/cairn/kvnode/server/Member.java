@@ -1,5 +1,10 @@
 package dev.cairn.kvnode.server;
 
+import dev.cairn.kvnode.lease.LeaseExpiry;
+import dev.cairn.kvnode.lease.LeaseMetrics;
+import dev.cairn.kvnode.lease.LeaseTiming;
+import dev.cairn.kvnode.lease.Lessor;
+import dev.cairn.kvnode.lease.MonotonicClock;
 import dev.cairn.kvnode.mvcc.MvccStore;
 import dev.cairn.kvnode.proto.etcdserverpb.ResponseHeader;
 import dev.cairn.kvnode.raft.RaftConfig;
@@ -33,6 +38,9 @@ public final class Member implements AutoCloseable {
     private final MemberStorage storage;
     private final RaftNode node;
     private final KvServer kv;
+    private final Lessor lessor;
+    private final LeaseServer leases;
+    private final LeaseExpiry leaseExpiry;
     private final ExecutorService readers;
 
     /**
@@ -41,14 +49,24 @@ public final class Member implements AutoCloseable {
      * @param tick the Raft tick (etcd's --heartbeat-interval)
      * @param electionTicks election timeout in ticks
      * @param requestTimeout longest a client request waits for Raft
+     * @param leaseCheckpointInterval how often the leader proposes leases' remaining TTLs
      */
-    public record Settings(Duration tick, int electionTicks, Duration requestTimeout, StorageOptions storage) {
+    public record Settings(Duration tick, int electionTicks, Duration requestTimeout, StorageOptions storage,
+            Duration leaseCheckpointInterval) {
+        /** With etcd's default lease checkpoint interval. */
+        public Settings(Duration tick, int electionTicks, Duration requestTimeout, StorageOptions storage) {
+            this(tick, electionTicks, requestTimeout, storage, LeaseTiming.DEFAULT_CHECKPOINT_INTERVAL);
+        }
     }
 
-    private Member(MemberStorage storage, RaftNode node, KvServer kv, ExecutorService readers) {
+    private Member(MemberStorage storage, RaftNode node, KvServer kv, Lessor lessor, LeaseServer leases,
+            LeaseExpiry leaseExpiry, ExecutorService readers) {
         this.storage = storage;
         this.node = node;
         this.kv = kv;
+        this.lessor = lessor;
+        this.leases = leases;
+        this.leaseExpiry = leaseExpiry;
         this.readers = readers;
     }
 
@@ -64,16 +82,22 @@ public final class Member implements AutoCloseable {
                 identity.founderIds(), settings.storage(), new StorageMetrics(metrics));
         RaftNode node = null;
         ExecutorService readers = null;
+        LeaseExpiry leaseExpiry = null;
         try {
             MvccStore store = storage.store();
             RaftNode[] self = new RaftNode[1];
             LongFunction<ResponseHeader> headers = revision -> identity.header(revision,
                     self[0] == null ? 0 : self[0].term());
-            KvApplier applier = new KvApplier(store, headers);
+            // Built from the store before the node replays the log, whose lease entries it then applies.
+            Lessor lessor = new Lessor(store, MonotonicClock.SYSTEM, LeaseTiming.fromRaft(settings.tick(),
+                    settings.electionTicks(), settings.leaseCheckpointInterval()), new LeaseMetrics(metrics));
+            LeaseLeadership leaseLeadership = new LeaseLeadership(lessor);
+            KvApplier applier = new KvApplier(store, lessor, headers);
             RawNode raw = new RawNode(RaftConfig.defaults(identity.memberId(), storage.raftLog(), new Random())
                     .withElectionTicks(settings.electionTicks()).withApplied(storage.snapshotIndex()));
-            node = new RaftNode(raw, storage, new EntryApplier(store, applier, headers), outbound, settings.tick(),
-                    settings.storage());
+            node = new RaftNode(raw, storage, new EntryApplier(store, applier, new LeaseApplier(store, lessor, headers),
+                    leaseLeadership::emptyEntryApplied, headers), outbound, settings.tick(), settings.storage());
+            node.setLeadershipListener(leaseLeadership);
             self[0] = node;
             node.start();
             awaitReady(node, settings.requestTimeout());
@@ -82,9 +106,13 @@ public final class Member implements AutoCloseable {
                     daemonThreads("kv-respond"));
             KvServer kv = new KvServer(node, applier, storage, settings.storage().effectiveQuotaBytes(),
                     settings.requestTimeout(), readers);
-            return new Member(storage, node, kv, readers);
+            LeaseServer leases = new LeaseServer(node, lessor, leaseLeadership, headers, store::currentRevision,
+                    settings.requestTimeout(), readers);
+            leaseExpiry = new LeaseExpiry(lessor, leases::confirmLeadership, leases);
+            leaseExpiry.start();
+            return new Member(storage, node, kv, lessor, leases, leaseExpiry, readers);
         } catch (IOException | RuntimeException e) {
-            stop(node, readers, storage);
+            stop(leaseExpiry, node, readers, storage);
             throw e;
         }
     }
@@ -97,12 +125,22 @@ public final class Member implements AutoCloseable {
         return node;
     }
 
+    public LeaseServer leases() {
+        return leases;
+    }
+
+    /** The member's leases; {@link Lessor#recover()} it after the store was replaced by a snapshot. */
+    public Lessor lessor() {
+        return lessor;
+    }
+
     public MemberStorage storage() {
         return storage;
     }
 
     /** For crash tests: stops the node loop, then loses what a power cut would (see MemberStorage). */
     public void simulatePowerLoss(java.util.Random random) throws IOException {
+        leaseExpiry.close();
         node.close();
         readers.shutdown();
         storage.simulatePowerLoss(random);
@@ -111,10 +149,14 @@ public final class Member implements AutoCloseable {
     /** Stops the node loop, then commits and closes the state. */
     @Override
     public void close() {
-        stop(node, readers, storage);
+        stop(leaseExpiry, node, readers, storage);
     }
 
-    private static void stop(RaftNode node, ExecutorService readers, MemberStorage storage) {
+    private static void stop(LeaseExpiry leaseExpiry, RaftNode node, ExecutorService readers,
+            MemberStorage storage) {
+        if (leaseExpiry != null) {
+            leaseExpiry.close();
+        }
         if (node != null) {
             node.close();
         }

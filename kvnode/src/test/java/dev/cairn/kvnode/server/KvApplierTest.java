@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import dev.cairn.kvnode.lease.LeaseMetrics;
+import dev.cairn.kvnode.lease.LeaseTiming;
+import dev.cairn.kvnode.lease.Lessor;
+import dev.cairn.kvnode.lease.MonotonicClock;
 import dev.cairn.kvnode.mvcc.ApplyPosition;
 import dev.cairn.kvnode.mvcc.MvccStore;
 import dev.cairn.kvnode.mvcc.WriteTxn;
@@ -15,7 +19,9 @@ import dev.cairn.kvnode.proto.etcdserverpb.RequestOp;
 import dev.cairn.kvnode.proto.etcdserverpb.ResponseHeader;
 import dev.cairn.kvnode.proto.etcdserverpb.TxnRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.TxnResponse;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +36,9 @@ class KvApplierTest {
     @BeforeEach
     void open() {
         store = MvccStore.open(dir.resolve("kv.db"));
-        applier = new KvApplier(store, revision -> ResponseHeader.newBuilder().setRevision(revision).build());
+        Lessor lessor = new Lessor(store, MonotonicClock.SYSTEM, LeaseTiming.fromRaft(Duration.ofMillis(100), 10,
+                LeaseTiming.DEFAULT_CHECKPOINT_INTERVAL), new LeaseMetrics(new SimpleMeterRegistry()));
+        applier = new KvApplier(store, lessor, revision -> ResponseHeader.newBuilder().setRevision(revision).build());
     }
 
     @AfterEach
