@@ -4,6 +4,9 @@ import com.google.protobuf.ByteString;
 import dev.cairn.kvnode.api.GrpcMetricsInterceptor;
 import dev.cairn.kvnode.api.HttpEndpoints;
 import dev.cairn.kvnode.api.KvService;
+import dev.cairn.kvnode.api.LeaderEndpoint;
+import dev.cairn.kvnode.api.LeaderForwarder;
+import dev.cairn.kvnode.api.LeaseService;
 import dev.cairn.kvnode.mvcc.KeyRange;
 import dev.cairn.kvnode.raft.pb.Message;
 import dev.cairn.kvnode.server.ClusterIdentity;
@@ -42,6 +45,7 @@ public final class EmbeddedKvnode implements AutoCloseable {
     private final DataDirLock lock;
     private final Member member;
     private final Server grpc;
+    private final LeaderForwarder leaderForwarder;
     private final List<HttpEndpoints> http = new ArrayList<>();
 
     private EmbeddedKvnode(KvnodeConfig config) throws IOException {
@@ -62,8 +66,10 @@ public final class EmbeddedKvnode implements AutoCloseable {
                     config.electionTicks(), config.requestTimeout(), config.storage()), metrics,
                     EmbeddedKvnode::noPeers);
             this.member = started;
+            this.leaderForwarder = new LeaderForwarder(ownUrlWhileLeading(config, started), config.requestTimeout(),
+                    config.name());
             this.grpc = startGrpc(config, new KvService(started.kv(), config.maxRequestBytes(), config.maxTxnOps()),
-                    new GrpcMetricsInterceptor(metrics));
+                    new LeaseService(started.leases(), leaderForwarder), new GrpcMetricsInterceptor(metrics));
             for (URI url : config.listenMetricsUrls()) {
                 http.add(HttpEndpoints.start(socketAddress(url), this::healthProblem, metrics));
             }
@@ -135,6 +141,7 @@ public final class EmbeddedKvnode implements AutoCloseable {
             grpc.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        leaderForwarder.close();
         member.close();
         releaseLock();
         log.info("stopped name={}", config.name());
@@ -156,6 +163,15 @@ public final class EmbeddedKvnode implements AutoCloseable {
         }
     }
 
+    /**
+     * A one-member cluster's leader is the member itself, so nothing is ever forwarded; while it has no leader there
+     * is nowhere to forward to.
+     */
+    private static LeaderEndpoint ownUrlWhileLeading(KvnodeConfig config, Member member) {
+        return () -> member.node().leader() == member.node().id()
+                ? Optional.of(config.advertiseClientUrls().get(0)) : Optional.empty();
+    }
+
     /** A one-member cluster has no peers; the Raft core addresses no one. */
     private static void noPeers(List<Message> messages) {
         if (!messages.isEmpty()) {
@@ -175,8 +191,8 @@ public final class EmbeddedKvnode implements AutoCloseable {
         }
     }
 
-    private static Server startGrpc(KvnodeConfig config, KvService kv, GrpcMetricsInterceptor metrics)
-            throws IOException {
+    private static Server startGrpc(KvnodeConfig config, KvService kv, LeaseService leases,
+            GrpcMetricsInterceptor metrics) throws IOException {
         List<URI> urls = config.listenClientUrls();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(socketAddress(urls.get(0)));
         for (URI url : urls.subList(1, urls.size())) {
@@ -186,7 +202,8 @@ public final class EmbeddedKvnode implements AutoCloseable {
         // service rather than a transport error, as etcd arranges it.
         builder.maxInboundMessageSize(config.maxRequestBytes() + 512 * 1024)
                 .permitKeepAliveTime(KEEPALIVE_MIN_TIME_SECONDS, TimeUnit.SECONDS)
-                .addService(ServerInterceptors.intercept(kv, metrics));
+                .addService(ServerInterceptors.intercept(kv, metrics))
+                .addService(ServerInterceptors.intercept(leases, metrics, LeaseService.forwardedCalls()));
         return builder.build().start();
     }
 

@@ -4,7 +4,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** The lessor's meters, under etcd's names (etcd_debugging_lease_*). */
+/**
+ * The lessor's meters, under etcd's names (etcd_debugging_lease_*). One differs: etcd's TTL histogram is
+ * {@code etcd_debugging_lease_ttl_total}, but the Prometheus client reserves the {@code _total} suffix for counters
+ * and strips it from a histogram, so it is served as {@code etcd_debugging_lease_ttl} (docs/compatibility.md).
+ */
 public final class LeaseMetrics {
     private final Counter granted;
     private final Counter revoked;
@@ -23,7 +27,7 @@ public final class LeaseMetrics {
         for (int i = 0; i < buckets.length; i++) {
             buckets[i] = 1L << i;
         }
-        this.ttls = DistributionSummary.builder("etcd.debugging.lease.ttl.total")
+        this.ttls = DistributionSummary.builder("etcd.debugging.lease.ttl")
                 .description("Bucketed histogram of lease TTLs.").serviceLevelObjectives(buckets).register(registry);
     }
 
