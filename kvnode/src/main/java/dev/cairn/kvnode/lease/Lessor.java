@@ -325,6 +325,10 @@ public final class Lessor {
             long remaining = (lease.expiryNanos - now + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND;
             if (remaining < lease.ttl) {
                 due.add(new LeaseCheckpoint(lease.id, remaining));
+            } else {
+                // Nothing to record yet (renewed within the last second); etcd drops the schedule here, and with an
+                // interval under a second the lease would never be checkpointed again until renewed.
+                scheduleCheckpoint(lease, now);
             }
         }
         return due;

@@ -65,11 +65,16 @@ public final class LeaseServer implements LeaseExpiry.Proposals {
         return headers.apply(currentRevision.get());
     }
 
-    /** Proposes the grant; a lease without an id gets one here, before proposing, so every member applies the same. */
+    /**
+     * Proposes the grant; a lease without an id gets one here, before proposing, so every member applies the same.
+     * An id the client chose is kept, taken or not: applying it decides.
+     */
     public CompletableFuture<LeaseGrantResponse> grant(LeaseGrantRequest request) {
         LeaseGrantRequest.Builder withId = request.toBuilder();
-        while (withId.getID() == Lessor.NO_LEASE || lessor.exists(withId.getID())) {
-            withId.setID(ids.next());
+        if (withId.getID() == Lessor.NO_LEASE) {
+            do {
+                withId.setID(ids.next());
+            } while (lessor.exists(withId.getID()));
         }
         return propose(InternalRequest.newBuilder().setLeaseGrant(withId), LeaseGrantResponse.class);
     }

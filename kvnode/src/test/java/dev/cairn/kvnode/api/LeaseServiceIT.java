@@ -15,6 +15,12 @@ import io.etcd.jetcd.lease.LeaseTimeToLiveResponse;
 import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
+import dev.cairn.kvnode.proto.etcdserverpb.LeaseGrantRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.LeaseGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.net.URI;
@@ -141,6 +147,24 @@ class LeaseServiceIT {
                 + node.metricsPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics).contains("etcd_debugging_lease_granted_total 2.0", "etcd_debugging_lease_revoked_total",
                 "etcd_debugging_lease_renewed_total", "etcd_debugging_lease_ttl_bucket{le=\"64.0\"} 1\n", "etcd_debugging_lease_ttl_bucket{le=\"128.0\"} 2\n");
+    }
+
+    @Test
+    void anIdTheClientChoosesIsKeptAndATakenOneIsRefused() {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", node.clientPort()).usePlaintext().build();
+        try {
+            LeaseGrpc.LeaseBlockingStub stub = LeaseGrpc.newBlockingStub(channel);
+            LeaseGrantRequest chosen = LeaseGrantRequest.newBuilder().setID(77).setTTL(30).build();
+
+            assertThat(stub.leaseGrant(chosen).getID()).isEqualTo(77);
+            assertThatThrownBy(() -> stub.leaseGrant(chosen)).isInstanceOfSatisfying(StatusRuntimeException.class,
+                    refused -> {
+                        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+                        assertThat(refused.getStatus().getDescription()).isEqualTo("etcdserver: lease already exists");
+                    });
+        } finally {
+            channel.shutdown();
+        }
     }
 
     private interface Call {
