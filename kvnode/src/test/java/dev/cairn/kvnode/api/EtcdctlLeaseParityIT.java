@@ -48,6 +48,7 @@ class EtcdctlLeaseParityIT {
             List.of("lease", "list"));
 
     private static final Pattern GRANTED = Pattern.compile("lease ([0-9a-f]+) granted with TTL");
+    private static final Pattern ATTACHED_KEYS = Pattern.compile("attached keys\\(\\[([^]]+)]\\)");
 
     @TempDir
     Path dir;
@@ -85,9 +86,15 @@ class EtcdctlLeaseParityIT {
         return transcript;
     }
 
-    /** Each lease id, in hex and in decimal (as JSON output prints it), becomes its name in the script. */
+    /**
+     * Each lease id, in hex and in decimal (as JSON output prints it), becomes its name in the script. Attached keys
+     * are sorted: etcd lists them in Go's map order, which changes from run to run (kvnode lists them sorted).
+     */
     private static String normalize(String output, Map<String, String> leaseIds) {
-        String masked = EtcdctlParityIT.normalize(output).replaceAll("remaining\\(\\d+s\\)", "remaining(Ns)")
+        Matcher keys = ATTACHED_KEYS.matcher(output);
+        String sorted = keys.find() ? keys.replaceFirst("attached keys([" + String.join(" ",
+                new java.util.TreeSet<>(List.of(keys.group(1).split(" ")))) + "])") : output;
+        String masked = EtcdctlParityIT.normalize(sorted).replaceAll("remaining\\(\\d+s\\)", "remaining(Ns)")
                 .replaceAll("\"revision\":\\d+,\"raft_term\"", "\"revision\":R,\"raft_term\"");
         for (Map.Entry<String, String> id : leaseIds.entrySet()) {
             masked = masked.replace(id.getValue(), id.getKey())
