@@ -54,9 +54,10 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
     public void memberPromote(MemberPromoteRequest request, StreamObserver<MemberPromoteResponse> responses) {
         UnaryCalls.answer(responses, () -> server.promote(request.getID()).exceptionallyCompose(error -> {
             if (UnaryCalls.unwrap(error) instanceof KvException refused && refused.error() == KvError.NOT_LEADER
-                    && !LeaderForwarding.isForwarded()) {
-                return forwarding.call(channel -> ClusterGrpc.newFutureStub(channel)).thenCompose(stub ->
-                        LeaderForwarding.toCompletable(LeaderForwarding.markForwarded(stub).memberPromote(request)));
+                    && !ForwardedCalls.current()) {
+                return forwarding.toLeader(ClusterGrpc::newFutureStub)
+                        .map(leader -> LeaderForwarding.toCompletable(leader.memberPromote(request)))
+                        .orElseGet(() -> CompletableFuture.failedFuture(KvError.NO_LEADER.exception()));
             }
             return CompletableFuture.failedFuture(error);
         }));

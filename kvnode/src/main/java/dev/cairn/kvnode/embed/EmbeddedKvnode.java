@@ -5,8 +5,10 @@ import dev.cairn.kvnode.api.GrpcMetricsInterceptor;
 import dev.cairn.kvnode.api.HttpEndpoints;
 import dev.cairn.kvnode.api.ClusterService;
 import dev.cairn.kvnode.api.KvService;
+import dev.cairn.kvnode.api.LeaderForwarder;
 import dev.cairn.kvnode.api.LeaderForwarding;
 import dev.cairn.kvnode.api.LearnerGuard;
+import dev.cairn.kvnode.api.LeaseService;
 import dev.cairn.kvnode.mvcc.KeyRange;
 import dev.cairn.kvnode.proto.internal.MemberAttributes;
 import dev.cairn.kvnode.server.ClusterIdentity;
@@ -67,11 +69,12 @@ public final class EmbeddedKvnode implements AutoCloseable {
                     config.electionTicks(), config.requestTimeout(), config.storage()), metrics,
                     PeerNetwork.NONE, attributes(config, identity));
             this.member = started;
-            this.forwarding = new LeaderForwarding(this::leaderClientUrl, config.requestTimeout());
+            this.forwarding = new LeaderForwarding(this::leaderClientUrl, config.requestTimeout(), config.name());
             this.grpc = startGrpc(config, new GrpcMetricsInterceptor(metrics),
                     new LearnerGuard(() -> member.node().isLearner()),
                     new KvService(started.kv(), config.maxRequestBytes(), config.maxTxnOps()),
-                    new ClusterService(started.cluster(), forwarding));
+                    new ClusterService(started.cluster(), forwarding),
+                    new LeaseService(started.leases(), new LeaderForwarder(forwarding)));
             for (URI url : config.listenMetricsUrls()) {
                 http.add(HttpEndpoints.start(socketAddress(url), this::healthProblem, metrics));
             }
@@ -150,10 +153,10 @@ public final class EmbeddedKvnode implements AutoCloseable {
     }
 
     /** Where requests only the leader can answer are forwarded: the first client URL the leader published. */
-    private Optional<String> leaderClientUrl() {
+    private Optional<URI> leaderClientUrl() {
         long leader = member.node().leader();
         return member.membership().view().member(leader)
-                .flatMap(record -> record.getClientUrlsList().stream().findFirst());
+                .flatMap(record -> record.getClientUrlsList().stream().findFirst()).map(URI::create);
     }
 
     /** Null when the node loop runs and a read through the store succeeds; the reason otherwise. */
@@ -200,7 +203,7 @@ public final class EmbeddedKvnode implements AutoCloseable {
         builder.maxInboundMessageSize(config.maxRequestBytes() + 512 * 1024)
                 .permitKeepAliveTime(KEEPALIVE_MIN_TIME_SECONDS, TimeUnit.SECONDS)
                 .intercept(learners)
-                .intercept(LeaderForwarding.interceptor())
+                .intercept(LeaderForwarding.forwardedCalls())
                 .intercept(metrics);
         for (BindableService service : services) {
             builder.addService(service);

@@ -14,6 +14,7 @@ import dev.cairn.kvnode.proto.internal.MembershipChange;
 import dev.cairn.kvnode.raft.pb.ConfChange;
 import dev.cairn.kvnode.raft.pb.Entry;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 
 /**
@@ -25,13 +26,18 @@ public final class EntryApplier {
     private final MvccStore store;
     private final KvApplier kv;
     private final ClusterMembership membership;
+    private final LeaseApplier leases;
+    private final LongConsumer emptyEntryApplied;
     private final LongFunction<ResponseHeader> headers;
 
-    public EntryApplier(MvccStore store, KvApplier kv, ClusterMembership membership,
-            LongFunction<ResponseHeader> headers) {
+    /** @param emptyEntryApplied told the term of each leader's empty entry once it is applied */
+    public EntryApplier(MvccStore store, KvApplier kv, ClusterMembership membership, LeaseApplier leases,
+            LongConsumer emptyEntryApplied, LongFunction<ResponseHeader> headers) {
         this.store = store;
         this.kv = kv;
         this.membership = membership;
+        this.leases = leases;
+        this.emptyEntryApplied = emptyEntryApplied;
         this.headers = headers;
     }
 
@@ -48,6 +54,7 @@ public final class EntryApplier {
     /** Records an entry with no request in it (a new leader's empty entry) as applied. */
     void applyEmpty(Entry entry) {
         store.markApplied(position(entry));
+        emptyEntryApplied.accept(entry.term());
     }
 
     /**
@@ -84,6 +91,9 @@ public final class EntryApplier {
                         txn -> membership.applyAttributes(txn, request.getMemberAttributes()));
                 case MEMBER_UPDATE -> membershipWrite(position,
                         txn -> membership.applyPeerUrls(txn, request.getMemberUpdate()));
+                case LEASE_GRANT -> write(position, txn -> leases.grant(txn, request.getLeaseGrant()));
+                case LEASE_REVOKE -> write(position, txn -> leases.revoke(txn, request.getLeaseRevoke()));
+                case LEASE_CHECKPOINT -> write(position, txn -> leases.checkpoint(txn, request.getLeaseCheckpoint()));
                 case REQUEST_NOT_SET -> {
                     store.markApplied(position);
                     yield null;

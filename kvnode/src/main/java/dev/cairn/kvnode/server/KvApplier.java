@@ -1,6 +1,8 @@
 package dev.cairn.kvnode.server;
 
 import com.google.protobuf.ByteString;
+import dev.cairn.kvnode.lease.KeyLeaseChanges;
+import dev.cairn.kvnode.lease.Lessor;
 import dev.cairn.kvnode.mvcc.CompactedRevisionException;
 import dev.cairn.kvnode.mvcc.FutureRevisionException;
 import dev.cairn.kvnode.mvcc.KeyRange;
@@ -29,17 +31,17 @@ import java.util.function.LongFunction;
  * ({@code RequestChecks}); what is left to refuse here depends on the store's state (a missing key for ignore_value,
  * a revision not reached yet). Every write request is one store transaction, so it is all-or-nothing.
  *
- * <p>Writes run in a store transaction the caller opens for the Raft entry being applied; reads run directly.
+ * <p>Writes run in a store transaction the caller opens for the Raft entry being applied; reads run directly. The
+ * keys a write attaches to or detaches from leases are handed to the {@link Lessor} once it has committed.
  */
 public final class KvApplier {
-    /** kvnode has no lease store yet: every lease id but "none" is unknown. */
-    private static final long NO_LEASE = 0;
-
     private final MvccStore store;
+    private final Lessor lessor;
     private final LongFunction<ResponseHeader> headers;
 
-    public KvApplier(MvccStore store, LongFunction<ResponseHeader> headers) {
+    public KvApplier(MvccStore store, Lessor lessor, LongFunction<ResponseHeader> headers) {
         this.store = store;
+        this.lessor = lessor;
         this.headers = headers;
     }
 
@@ -51,23 +53,32 @@ public final class KvApplier {
 
     /** Applies a put in {@code txn} and commits it; on an error the caller's close of {@code txn} undoes it. */
     public PutResponse put(WriteTxn txn, PutRequest request) {
-        PutResponse.Builder response = applyPut(txn, request);
-        return response.setHeader(headers.apply(txn.commit())).build();
+        KeyLeaseChanges leases = new KeyLeaseChanges();
+        PutResponse.Builder response = applyPut(txn, request, leases);
+        return response.setHeader(headers.apply(commit(txn, leases))).build();
     }
 
     public DeleteRangeResponse deleteRange(WriteTxn txn, DeleteRangeRequest request) {
-        DeleteRangeResponse.Builder response = applyDelete(txn, request);
-        return response.setHeader(headers.apply(txn.commit())).build();
+        KeyLeaseChanges leases = new KeyLeaseChanges();
+        DeleteRangeResponse.Builder response = applyDelete(txn, request, leases);
+        return response.setHeader(headers.apply(commit(txn, leases))).build();
     }
 
     public TxnResponse txn(WriteTxn txn, TxnRequest request) {
-        TxnResponse.Builder response = applyTxn(txn, request);
-        long revision = txn.commit();
+        KeyLeaseChanges leases = new KeyLeaseChanges();
+        TxnResponse.Builder response = applyTxn(txn, request, leases);
+        long revision = commit(txn, leases);
         stampRevision(response, revision);
         return response.setHeader(headers.apply(revision)).build();
     }
 
-    private PutResponse.Builder applyPut(WriteTxn txn, PutRequest request) {
+    private long commit(WriteTxn txn, KeyLeaseChanges leases) {
+        long revision = txn.commit();
+        lessor.keysChanged(leases);
+        return revision;
+    }
+
+    private PutResponse.Builder applyPut(WriteTxn txn, PutRequest request, KeyLeaseChanges leases) {
         KeyValue previous = null;
         if (request.getPrevKv() || request.getIgnoreValue() || request.getIgnoreLease()) {
             List<KeyValue> existing = txn.range(KeyRange.single(request.getKey()), 0, false).kvs();
@@ -78,10 +89,11 @@ public final class KvApplier {
         }
         ByteString value = request.getIgnoreValue() ? previous.getValue() : request.getValue();
         long lease = request.getIgnoreLease() ? previous.getLease() : request.getLease();
-        if (lease != NO_LEASE) {
+        if (lease != Lessor.NO_LEASE && !lessor.exists(lease)) {
             throw KvError.LEASE_NOT_FOUND.exception();
         }
         txn.put(request.getKey(), value, lease);
+        leases.put(request.getKey(), lease);
         PutResponse.Builder response = PutResponse.newBuilder();
         if (request.getPrevKv() && previous != null) {
             response.setPrevKv(previous);
@@ -89,8 +101,14 @@ public final class KvApplier {
         return response;
     }
 
-    private DeleteRangeResponse.Builder applyDelete(WriteTxn txn, DeleteRangeRequest request) {
+    private DeleteRangeResponse.Builder applyDelete(WriteTxn txn, DeleteRangeRequest request,
+            KeyLeaseChanges leases) {
         List<KeyValue> deleted = txn.deleteRange(rangeOf(request.getKey(), request.getRangeEnd()));
+        for (KeyValue kv : deleted) {
+            if (kv.getLease() != Lessor.NO_LEASE) {
+                leases.deleted(kv.getKey());
+            }
+        }
         DeleteRangeResponse.Builder response = DeleteRangeResponse.newBuilder().setDeleted(deleted.size());
         if (request.getPrevKv()) {
             response.addAllPrevKvs(deleted);
@@ -98,18 +116,18 @@ public final class KvApplier {
         return response;
     }
 
-    private TxnResponse.Builder applyTxn(WriteTxn txn, TxnRequest request) {
+    private TxnResponse.Builder applyTxn(WriteTxn txn, TxnRequest request, KeyLeaseChanges leases) {
         boolean succeeded = request.getCompareList().stream().allMatch(compare -> holds(txn, compare));
         List<RequestOp> branch = succeeded ? request.getSuccessList() : request.getFailureList();
         checkBranchAgainstState(txn, branch);
         TxnResponse.Builder response = TxnResponse.newBuilder().setSucceeded(succeeded);
         for (RequestOp op : branch) {
-            response.addResponses(execute(txn, op));
+            response.addResponses(execute(txn, op, leases));
         }
         return response;
     }
 
-    private ResponseOp execute(WriteTxn txn, RequestOp op) {
+    private ResponseOp execute(WriteTxn txn, RequestOp op, KeyLeaseChanges leases) {
         // Filled in with the transaction's revision once it has committed (stampRevision).
         ResponseHeader innerHeader = ResponseHeader.getDefaultInstance();
         return switch (op.getRequestCase()) {
@@ -123,11 +141,12 @@ public final class KvApplier {
                 yield ResponseOp.newBuilder().setResponseRange(shapeRange(range, found).setHeader(innerHeader)).build();
             }
             case REQUEST_PUT -> ResponseOp.newBuilder()
-                    .setResponsePut(applyPut(txn, op.getRequestPut()).setHeader(innerHeader)).build();
+                    .setResponsePut(applyPut(txn, op.getRequestPut(), leases).setHeader(innerHeader)).build();
             case REQUEST_DELETE_RANGE -> ResponseOp.newBuilder()
-                    .setResponseDeleteRange(applyDelete(txn, op.getRequestDeleteRange()).setHeader(innerHeader)).build();
+                    .setResponseDeleteRange(applyDelete(txn, op.getRequestDeleteRange(), leases)
+                            .setHeader(innerHeader)).build();
             case REQUEST_TXN -> ResponseOp.newBuilder()
-                    .setResponseTxn(applyTxn(txn, op.getRequestTxn()).setHeader(innerHeader)).build();
+                    .setResponseTxn(applyTxn(txn, op.getRequestTxn(), leases).setHeader(innerHeader)).build();
             case REQUEST_NOT_SET -> throw KvError.EMPTY_KEY.exception();
         };
     }
@@ -170,7 +189,7 @@ public final class KvApplier {
                         && txn.range(KeyRange.single(put.getKey()), 0, true).count() == 0) {
                     throw KvError.KEY_NOT_FOUND.exception();
                 }
-                if (!put.getIgnoreLease() && put.getLease() != NO_LEASE) {
+                if (!put.getIgnoreLease() && put.getLease() != Lessor.NO_LEASE && !lessor.exists(put.getLease())) {
                     throw KvError.LEASE_NOT_FOUND.exception();
                 }
             }

@@ -1,5 +1,10 @@
 package dev.cairn.kvnode.server;
 
+import dev.cairn.kvnode.lease.LeaseExpiry;
+import dev.cairn.kvnode.lease.LeaseMetrics;
+import dev.cairn.kvnode.lease.LeaseTiming;
+import dev.cairn.kvnode.lease.Lessor;
+import dev.cairn.kvnode.lease.MonotonicClock;
 import dev.cairn.kvnode.mvcc.MvccStore;
 import dev.cairn.kvnode.proto.etcdserverpb.ResponseHeader;
 import dev.cairn.kvnode.proto.internal.MemberAttributes;
@@ -34,6 +39,9 @@ public final class Member implements AutoCloseable {
     private final KvServer kv;
     private final ClusterServer cluster;
     private final ClusterMembership membership;
+    private final Lessor lessor;
+    private final LeaseServer leases;
+    private final LeaseExpiry leaseExpiry;
     private final ExecutorService readers;
     private final ScheduledExecutorService retries;
 
@@ -43,20 +51,31 @@ public final class Member implements AutoCloseable {
      * @param tick the Raft tick (etcd's --heartbeat-interval)
      * @param electionTicks election timeout in ticks
      * @param requestTimeout longest a client request waits for Raft
+     * @param leaseCheckpointInterval how often the leader proposes leases' remaining TTLs
      */
-    public record Settings(Duration tick, int electionTicks, Duration requestTimeout, StorageOptions storage) {
+    public record Settings(Duration tick, int electionTicks, Duration requestTimeout, StorageOptions storage,
+            Duration leaseCheckpointInterval) {
+        /** With etcd's default lease checkpoint interval. */
+        public Settings(Duration tick, int electionTicks, Duration requestTimeout, StorageOptions storage) {
+            this(tick, electionTicks, requestTimeout, storage, LeaseTiming.DEFAULT_CHECKPOINT_INTERVAL);
+        }
+
         public Settings withStorage(StorageOptions value) {
-            return new Settings(tick, electionTicks, requestTimeout, value);
+            return new Settings(tick, electionTicks, requestTimeout, value, leaseCheckpointInterval);
         }
     }
 
     private Member(MemberStorage storage, RaftNode node, KvServer kv, ClusterServer cluster,
-            ClusterMembership membership, ExecutorService readers, ScheduledExecutorService retries) {
+            ClusterMembership membership, Lessor lessor, LeaseServer leases, LeaseExpiry leaseExpiry,
+            ExecutorService readers, ScheduledExecutorService retries) {
         this.storage = storage;
         this.node = node;
         this.kv = kv;
         this.cluster = cluster;
         this.membership = membership;
+        this.lessor = lessor;
+        this.leases = leases;
+        this.leaseExpiry = leaseExpiry;
         this.readers = readers;
         this.retries = retries;
     }
@@ -83,6 +102,7 @@ public final class Member implements AutoCloseable {
         RaftNode node = null;
         ExecutorService readers = null;
         ScheduledExecutorService retries = null;
+        LeaseExpiry leaseExpiry = null;
         try {
             MvccStore store = storage.store();
             ClusterMembership membership = ClusterMembership.load(store);
@@ -92,11 +112,18 @@ public final class Member implements AutoCloseable {
             RaftNode[] self = new RaftNode[1];
             LongFunction<ResponseHeader> headers = revision -> identity.header(revision,
                     self[0] == null ? 0 : self[0].term());
-            KvApplier applier = new KvApplier(store, headers);
+            // Built from the store before the node replays the log, whose lease entries it then applies.
+            Lessor lessor = new Lessor(store, MonotonicClock.SYSTEM, LeaseTiming.fromRaft(settings.tick(),
+                    settings.electionTicks(), settings.leaseCheckpointInterval()), new LeaseMetrics(metrics));
+            LeaseLeadership leaseLeadership = new LeaseLeadership(lessor);
+            KvApplier applier = new KvApplier(store, lessor, headers);
             RawNode raw = new RawNode(RaftConfig.defaults(identity.memberId(), storage.raftLog(), new Random())
                     .withElectionTicks(settings.electionTicks()).withApplied(storage.snapshotIndex()));
-            node = new RaftNode(raw, storage, new EntryApplier(store, applier, membership, headers), network::send,
-                    settings.tick(), settings.storage());
+            node = new RaftNode(raw, storage, new EntryApplier(store, applier, membership,
+                    new LeaseApplier(store, lessor, headers), leaseLeadership::emptyEntryApplied, headers),
+                    network::send, settings.tick(), settings.storage());
+            node.setLeadershipListener(leaseLeadership);
+            node.onSnapshotInstalled(lessor::recover);
             self[0] = node;
             network.attach(node);
             membership.onChange(network::membersChanged);
@@ -114,9 +141,13 @@ public final class Member implements AutoCloseable {
             if (!attributes.getName().isEmpty()) {
                 new AttributesPublisher(node, membership, attributes, settings.requestTimeout(), retries).start();
             }
-            return new Member(storage, node, kv, cluster, membership, readers, retries);
+            LeaseServer leases = new LeaseServer(node, lessor, leaseLeadership, headers, store::currentRevision,
+                    settings.requestTimeout(), readers);
+            leaseExpiry = new LeaseExpiry(lessor, leases::confirmLeadership, leases);
+            leaseExpiry.start();
+            return new Member(storage, node, kv, cluster, membership, lessor, leases, leaseExpiry, readers, retries);
         } catch (IOException | RuntimeException e) {
-            stop(node, readers, retries, storage);
+            stop(leaseExpiry, node, readers, retries, storage);
             throw e;
         }
     }
@@ -137,6 +168,15 @@ public final class Member implements AutoCloseable {
         return membership;
     }
 
+    public LeaseServer leases() {
+        return leases;
+    }
+
+    /** The member's leases; {@link Lessor#recover()} it after the store was replaced by a snapshot. */
+    public Lessor lessor() {
+        return lessor;
+    }
+
     public MemberStorage storage() {
         return storage;
     }
@@ -144,6 +184,7 @@ public final class Member implements AutoCloseable {
     /** For crash tests: stops the node loop, then loses what a power cut would (see MemberStorage). */
     public void simulatePowerLoss(java.util.Random random) throws IOException {
         retries.shutdownNow();
+        leaseExpiry.close();
         node.close();
         readers.shutdown();
         storage.simulatePowerLoss(random);
@@ -152,13 +193,16 @@ public final class Member implements AutoCloseable {
     /** Stops the node loop, then commits and closes the state. */
     @Override
     public void close() {
-        stop(node, readers, retries, storage);
+        stop(leaseExpiry, node, readers, retries, storage);
     }
 
-    private static void stop(RaftNode node, ExecutorService readers, ScheduledExecutorService retries,
-            MemberStorage storage) {
+    private static void stop(LeaseExpiry leaseExpiry, RaftNode node, ExecutorService readers,
+            ScheduledExecutorService retries, MemberStorage storage) {
         if (retries != null) {
             retries.shutdownNow();
+        }
+        if (leaseExpiry != null) {
+            leaseExpiry.close();
         }
         if (node != null) {
             node.close();

@@ -94,6 +94,11 @@ public final class RaftNode implements AutoCloseable {
     private final List<CompletableFuture<SnapshotMetadata>> snapshotRequests = new ArrayList<>();
     private final TreeMap<Long, List<CompletableFuture<Void>>> appliedWaiters = new TreeMap<>();
 
+    /** The term this node was last seen leading in, 0 when it was not; loop-thread state. */
+    private long leaderTermNotified;
+    private volatile LeadershipListener leadershipListener = term -> {
+    };
+
     // Views for other threads.
     private volatile long leader;
     private volatile long term;
@@ -139,6 +144,21 @@ public final class RaftNode implements AutoCloseable {
 
     public long id() {
         return id;
+    }
+
+    /** Told when this node starts leading in a term or stops leading. */
+    public interface LeadershipListener {
+        /**
+         * Called on the node loop before the committed entries of the same Ready are handed to the apply side.
+         *
+         * @param term the term this node now leads in; 0 when it no longer leads
+         */
+        void leaderTermChanged(long term);
+    }
+
+    /** Sets the one leadership listener; call before {@link #start()}. */
+    public void setLeadershipListener(LeadershipListener listener) {
+        this.leadershipListener = listener;
     }
 
     /** The leader this node knows of, 0 when none. */
@@ -390,6 +410,7 @@ public final class RaftNode implements AutoCloseable {
             term = ready.hardState().term();
             committedView = ready.hardState().commit();
         }
+        noteLeaderTerm();
         storage.persist(ready);
         if (!ready.messages().isEmpty()) {
             outbound.accept(ready.messages());
@@ -531,6 +552,18 @@ public final class RaftNode implements AutoCloseable {
     private static boolean removes(ConfChange change, long member) {
         return change.changes().stream()
                 .anyMatch(single -> single.type() == ConfChange.Type.REMOVE && single.nodeId() == member);
+    }
+
+    /**
+     * Compares the term this node leads in with the last one told: a node can lose and regain leadership between two
+     * Readys without a soft state showing it, but never without its term changing.
+     */
+    private void noteLeaderTerm() {
+        long leaderTerm = raft.isLeader() ? raft.hardState().term() : 0;
+        if (leaderTerm != leaderTermNotified) {
+            leaderTermNotified = leaderTerm;
+            leadershipListener.leaderTermChanged(leaderTerm);
+        }
     }
 
     /** A member that is the only voter elects itself at once rather than after an election timeout. */

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import dev.cairn.kvnode.lease.LeaseMetrics;
+import dev.cairn.kvnode.lease.LeaseTiming;
+import dev.cairn.kvnode.lease.Lessor;
+import dev.cairn.kvnode.lease.MonotonicClock;
 import dev.cairn.kvnode.mvcc.ApplyPosition;
 import dev.cairn.kvnode.mvcc.MvccStore;
 import dev.cairn.kvnode.mvcc.WriteTxn;
 import dev.cairn.kvnode.proto.etcdserverpb.Compare;
+import dev.cairn.kvnode.proto.etcdserverpb.DeleteRangeRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.PutRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.PutResponse;
 import dev.cairn.kvnode.proto.etcdserverpb.RangeRequest;
@@ -15,7 +20,9 @@ import dev.cairn.kvnode.proto.etcdserverpb.RequestOp;
 import dev.cairn.kvnode.proto.etcdserverpb.ResponseHeader;
 import dev.cairn.kvnode.proto.etcdserverpb.TxnRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.TxnResponse;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,12 +32,15 @@ class KvApplierTest {
     @TempDir
     Path dir;
     MvccStore store;
+    Lessor lessor;
     KvApplier applier;
 
     @BeforeEach
     void open() {
         store = MvccStore.open(dir.resolve("kv.db"));
-        applier = new KvApplier(store, revision -> ResponseHeader.newBuilder().setRevision(revision).build());
+        lessor = new Lessor(store, MonotonicClock.SYSTEM, LeaseTiming.fromRaft(Duration.ofMillis(100), 10,
+                LeaseTiming.DEFAULT_CHECKPOINT_INTERVAL), new LeaseMetrics(new SimpleMeterRegistry()));
+        applier = new KvApplier(store, lessor, revision -> ResponseHeader.newBuilder().setRevision(revision).build());
     }
 
     @AfterEach
@@ -119,6 +129,53 @@ class KvApplierTest {
         assertThat(response.getResponses(1).getResponseRange().getKvs(0).getValue()).isEqualTo(bytes("1"));
         assertThat(response.getResponses(0).getResponsePut().getHeader().getRevision()).isEqualTo(2);
         assertThat(response.getResponses(1).getResponseRange().getHeader().getRevision()).isEqualTo(2);
+    }
+
+    @Test
+    void aPutWithAnUnknownLeaseIsRefusedAndChangesNothingNotEvenInATransaction() {
+        long before = put("k", "v");
+
+        assertThatThrownBy(() -> applyPut(PutRequest.newBuilder().setKey(bytes("k")).setValue(bytes("x"))
+                .setLease(99).build())).isInstanceOfSatisfying(KvException.class,
+                        refused -> assertThat(refused.error()).isEqualTo(KvError.LEASE_NOT_FOUND));
+        assertThatThrownBy(() -> applyTxn(TxnRequest.newBuilder()
+                .addSuccess(putOp(PutRequest.newBuilder().setKey(bytes("other")).setValue(bytes("x")).build()))
+                .addSuccess(putOp(PutRequest.newBuilder().setKey(bytes("k")).setValue(bytes("x")).setLease(99)
+                        .build())).build())).isInstanceOf(KvException.class);
+
+        assertThat(store.currentRevision()).isEqualTo(before);
+    }
+
+    @Test
+    void putsAttachMoveAndKeepLeasesAndDeletesDetachThem() {
+        grant(1);
+        grant(2);
+        applyPut(PutRequest.newBuilder().setKey(bytes("k")).setValue(bytes("v")).setLease(1).build());
+        applyPut(PutRequest.newBuilder().setKey(bytes("k")).setValue(bytes("w")).setIgnoreLease(true).build());
+        assertThat(keysOf(1)).containsExactly("k");
+
+        applyTxn(TxnRequest.newBuilder().addSuccess(putOp(PutRequest.newBuilder().setKey(bytes("k"))
+                .setValue(bytes("x")).setLease(2).build())).build());
+        assertThat(keysOf(1)).isEmpty();
+        assertThat(keysOf(2)).containsExactly("k");
+
+        try (WriteTxn txn = store.beginWrite(new ApplyPosition(++nextIndex, 1))) {
+            applier.deleteRange(txn, DeleteRangeRequest.newBuilder().setKey(bytes("k")).build());
+        }
+        assertThat(keysOf(2)).isEmpty();
+    }
+
+    private void grant(long id) {
+        try (WriteTxn txn = store.beginWrite(new ApplyPosition(++nextIndex, 1))) {
+            lessor.grant(txn, id, 60);
+        }
+    }
+
+    private java.util.List<String> keysOf(long lease) {
+        if (!lessor.isPrimary()) {
+            lessor.promote();
+        }
+        return lessor.timeToLive(lease).keys().stream().map(ByteString::toStringUtf8).toList();
     }
 
     private TxnResponse txn(Compare compare) {
