@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.cairn.kvnode.api.GrpcMetricsInterceptor;
 import dev.cairn.kvnode.api.HttpEndpoints;
 import dev.cairn.kvnode.api.KvService;
+import dev.cairn.kvnode.api.MaintenanceService;
 import dev.cairn.kvnode.mvcc.KeyRange;
 import dev.cairn.kvnode.raft.pb.Message;
 import dev.cairn.kvnode.server.ClusterIdentity;
@@ -63,7 +64,7 @@ public final class EmbeddedKvnode implements AutoCloseable {
                     EmbeddedKvnode::noPeers);
             this.member = started;
             this.grpc = startGrpc(config, new KvService(started.kv(), config.maxRequestBytes(), config.maxTxnOps()),
-                    new GrpcMetricsInterceptor(metrics));
+                    new MaintenanceService(started.maintenance()), new GrpcMetricsInterceptor(metrics));
             for (URI url : config.listenMetricsUrls()) {
                 http.add(HttpEndpoints.start(socketAddress(url), this::healthProblem, metrics));
             }
@@ -175,8 +176,8 @@ public final class EmbeddedKvnode implements AutoCloseable {
         }
     }
 
-    private static Server startGrpc(KvnodeConfig config, KvService kv, GrpcMetricsInterceptor metrics)
-            throws IOException {
+    private static Server startGrpc(KvnodeConfig config, KvService kv, MaintenanceService maintenance,
+            GrpcMetricsInterceptor metrics) throws IOException {
         List<URI> urls = config.listenClientUrls();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(socketAddress(urls.get(0)));
         for (URI url : urls.subList(1, urls.size())) {
@@ -186,7 +187,8 @@ public final class EmbeddedKvnode implements AutoCloseable {
         // service rather than a transport error, as etcd arranges it.
         builder.maxInboundMessageSize(config.maxRequestBytes() + 512 * 1024)
                 .permitKeepAliveTime(KEEPALIVE_MIN_TIME_SECONDS, TimeUnit.SECONDS)
-                .addService(ServerInterceptors.intercept(kv, metrics));
+                .addService(ServerInterceptors.intercept(kv, metrics))
+                .addService(ServerInterceptors.intercept(maintenance, metrics));
         return builder.build().start();
     }
 

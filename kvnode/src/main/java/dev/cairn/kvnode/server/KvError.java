@@ -19,6 +19,10 @@ public enum KvError {
     NO_LEADER(Status.Code.UNAVAILABLE, "etcdserver: no leader"),
     TIMEOUT(Status.Code.UNAVAILABLE, "etcdserver: request timed out"),
     LEADER_CHANGED(Status.Code.UNAVAILABLE, "etcdserver: leader changed"),
+    NOT_LEADER(Status.Code.FAILED_PRECONDITION, "etcdserver: not leader"),
+    BAD_LEADER_TRANSFEREE(Status.Code.FAILED_PRECONDITION, "etcdserver: bad leader transferee"),
+    /** etcd maps no gRPC status to this one, so clients get it with code Unknown. */
+    LEADER_TRANSFER_TIMEOUT(Status.Code.UNKNOWN, "etcdserver: request timed out, leader transfer took too long"),
     STOPPED(Status.Code.UNAVAILABLE, "etcdserver: server stopped");
 
     private final Status.Code code;

@@ -33,6 +33,7 @@ public final class Member implements AutoCloseable {
     private final MemberStorage storage;
     private final RaftNode node;
     private final KvServer kv;
+    private final MaintenanceServer maintenance;
     private final ExecutorService readers;
 
     /**
@@ -45,10 +46,12 @@ public final class Member implements AutoCloseable {
     public record Settings(Duration tick, int electionTicks, Duration requestTimeout, StorageOptions storage) {
     }
 
-    private Member(MemberStorage storage, RaftNode node, KvServer kv, ExecutorService readers) {
+    private Member(MemberStorage storage, RaftNode node, KvServer kv, MaintenanceServer maintenance,
+            ExecutorService readers) {
         this.storage = storage;
         this.node = node;
         this.kv = kv;
+        this.maintenance = maintenance;
         this.readers = readers;
     }
 
@@ -82,7 +85,9 @@ public final class Member implements AutoCloseable {
                     daemonThreads("kv-respond"));
             KvServer kv = new KvServer(node, applier, storage, settings.storage().effectiveQuotaBytes(),
                     settings.requestTimeout(), readers);
-            return new Member(storage, node, kv, readers);
+            MaintenanceServer maintenance = new MaintenanceServer(node, store, identity, kv,
+                    memberDir.resolve("backup-spool"), settings.requestTimeout(), metrics);
+            return new Member(storage, node, kv, maintenance, readers);
         } catch (IOException | RuntimeException e) {
             stop(node, readers, storage);
             throw e;
@@ -91,6 +96,10 @@ public final class Member implements AutoCloseable {
 
     public KvServer kv() {
         return kv;
+    }
+
+    public MaintenanceServer maintenance() {
+        return maintenance;
     }
 
     public RaftNode node() {

@@ -81,6 +81,8 @@ public final class RaftNode implements AutoCloseable {
     private final List<Runnable> heldProposals = new ArrayList<>();
     private final Map<Long, List<CompletableFuture<Void>>> readsInFlight = new HashMap<>();
     private long readSequence;
+    /** MoveLeader requests waiting for their target to lead, by target. */
+    private final Map<Long, List<CompletableFuture<Void>>> transfersWaiting = new HashMap<>();
 
     // Apply-side state: touched only by work on the pipeline, or by the loop while the pipeline is idle.
     private long appliedIndex;
@@ -95,6 +97,7 @@ public final class RaftNode implements AutoCloseable {
     private volatile long leader;
     private volatile long term;
     private volatile long appliedView;
+    private volatile long committedView;
 
     /**
      * @param raft a node whose storage is {@code storage.raftLog()} and whose applied index is the log's snapshot index
@@ -117,6 +120,7 @@ public final class RaftNode implements AutoCloseable {
         this.appliedView = appliedIndex;
         this.term = raft.hardState().term();
         this.startCommit = raft.hardState().commit();
+        this.committedView = startCommit;
         this.loop = new Thread(this::run, "raft-loop");
         // A failure on the apply side stops the loop the way its own failures do.
         this.pipeline = new ApplyPipeline(MAX_APPLY_BACKLOG, error -> inbox.add(() -> {
@@ -144,6 +148,16 @@ public final class RaftNode implements AutoCloseable {
 
     public long appliedIndex() {
         return appliedView;
+    }
+
+    /** The highest log index this node knows to be committed (what etcd's Status reports as raftIndex). */
+    public long committedIndex() {
+        return committedView;
+    }
+
+    /** Whether this member is a learner in the configuration it last applied. */
+    public boolean isLearner() {
+        return confState.learners().contains(id);
     }
 
     /**
@@ -192,6 +206,29 @@ public final class RaftNode implements AutoCloseable {
         CompletableFuture<Void> ready = new CompletableFuture<>();
         enqueue(() -> pendingReads.add(ready), ready);
         return ready;
+    }
+
+    /**
+     * Hands leadership to {@code target} (etcd's MoveLeader): completes once this node sees the target lead. Fails with
+     * "not leader" unless this node leads, and with "bad leader transferee" unless the target is a voter. The caller
+     * bounds the wait.
+     */
+    CompletableFuture<Void> moveLeader(long target) {
+        CompletableFuture<Void> led = new CompletableFuture<>();
+        enqueue(() -> {
+            if (!raft.isLeader()) {
+                led.completeExceptionally(KvError.NOT_LEADER.exception());
+            } else if (!confState.voters().contains(target)) {
+                led.completeExceptionally(KvError.BAD_LEADER_TRANSFEREE.exception());
+            } else if (target == id) {
+                led.complete(null);
+            } else {
+                transfersWaiting.values().forEach(waiting -> waiting.removeIf(CompletableFuture::isDone));
+                transfersWaiting.computeIfAbsent(target, t -> new ArrayList<>()).add(led);
+                raft.transferLeadership(target);
+            }
+        }, led);
+        return led;
     }
 
     /** Takes a snapshot now (unless one at the applied index exists); completes with its metadata once durable. */
@@ -274,6 +311,7 @@ public final class RaftNode implements AutoCloseable {
         }
         if (ready.hardState() != null) {
             term = ready.hardState().term();
+            committedView = ready.hardState().commit();
         }
         storage.persist(ready);
         if (!ready.messages().isEmpty()) {
@@ -372,6 +410,10 @@ public final class RaftNode implements AutoCloseable {
             readsInFlight.values().forEach(reads -> reads.forEach(
                     ready -> ready.completeExceptionally(KvError.LEADER_CHANGED.exception())));
             readsInFlight.clear();
+            List<CompletableFuture<Void>> transferred = transfersWaiting.remove(newLeader);
+            if (transferred != null) {
+                transferred.forEach(led -> led.complete(null));
+            }
         }
         leader = newLeader;
     }
@@ -487,6 +529,7 @@ public final class RaftNode implements AutoCloseable {
         waits.failAll(error);
         pendingReads.forEach(read -> read.completeExceptionally(error));
         readsInFlight.values().forEach(reads -> reads.forEach(read -> read.completeExceptionally(error)));
+        transfersWaiting.values().forEach(waiting -> waiting.forEach(led -> led.completeExceptionally(error)));
         appliedWaiters.values().forEach(reads -> reads.forEach(read -> read.completeExceptionally(error)));
         snapshotRequests.forEach(request -> request.completeExceptionally(error));
         Runnable event;
