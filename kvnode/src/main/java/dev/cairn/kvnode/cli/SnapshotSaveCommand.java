@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -94,12 +95,11 @@ final class SnapshotSaveCommand implements Callable<Integer> {
 
     /** etcdctl also insists on one: a backup comes from one member's store. */
     static String singleEndpoint(String endpoints) {
-        List<String> all = ServeCommand.urls(endpoints).stream().map(java.net.URI::toString).toList();
+        List<String> all = Arrays.stream(endpoints.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
         if (all.size() != 1) {
             throw new IllegalArgumentException("snapshot must be requested from exactly one member, got --endpoints="
                     + endpoints);
         }
-        String endpoint = all.get(0);
-        return endpoint.replaceFirst("^https?://", "");
+        return all.get(0).replaceFirst("^http://", "");
     }
 }

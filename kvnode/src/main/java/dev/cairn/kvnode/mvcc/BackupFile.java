@@ -133,7 +133,7 @@ public final class BackupFile {
         }
         // A second pass: which changes below the compacted revision count is only known once every key is indexed.
         KvHasher hasher = new KvHasher(header.revision(), header.compactRevision(),
-                index.keep(header.compactRevision()));
+                KvHasher.counted(index, header.revision(), header.compactRevision()));
         try (DataInputStream in = new DataInputStream(openImage())) {
             StoreImage.Header.read(in);
             StoreImage.ChangeReader changes = new StoreImage.ChangeReader(in);

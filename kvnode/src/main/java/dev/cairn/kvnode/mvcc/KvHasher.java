@@ -10,9 +10,9 @@ import java.util.zip.CRC32C;
  * The checksum etcd's HashKV computes, byte for byte, so that a kvnode and an etcd that applied the same requests
  * report the same hash: a CRC-32C of the key bucket's name, then of each retained change up to a revision, in
  * revision order, as etcd stores it — its 17-byte revision key (main, '_', sub; a tombstone adds 't') and its
- * KeyValue (for a tombstone, only the key). Changes at or below the compacted revision count only when compaction
- * keeps them, so the hash does not depend on how far a background compaction has got. The whole-store hash goes on
- * with the buckets, which etcd hashes too.
+ * KeyValue (for a tombstone, only the key). Of the changes at or below the compacted revision, only those a
+ * compaction at the hashed revision would keep count (etcd's rule), so the hash does not depend on how far a
+ * background compaction has got. The whole-store hash goes on with the buckets, which etcd hashes too.
  */
 final class KvHasher {
     private static final byte[] KEY_BUCKET = "key".getBytes(StandardCharsets.US_ASCII);
@@ -24,8 +24,18 @@ final class KvHasher {
     private final ByteBuffer revisionKey = ByteBuffer.allocate(18);
 
     /**
+     * The revisions at or below the compacted revision that count: those a compaction at {@code revision} would keep.
+     * When it would keep none, etcd skips nothing below the compacted revision, so it hashes what its compaction left
+     * in the file — once that compaction has finished, what a compaction at {@code compactRevision} keeps.
+     */
+    static Set<Revision> counted(KeyIndex index, long revision, long compactRevision) {
+        Set<Revision> kept = index.keep(revision);
+        return kept.isEmpty() ? index.keep(compactRevision) : kept;
+    }
+
+    /**
      * @param revision the newest main revision hashed
-     * @param kept the revisions at or below {@code compactRevision} that compaction keeps
+     * @param kept the revisions at or below {@code compactRevision} that count (see {@link #counted})
      */
     KvHasher(long revision, long compactRevision, Set<Revision> kept) {
         this.revision = revision;

@@ -224,7 +224,7 @@ public final class MvccStore implements AutoCloseable {
                     throw new CompactedRevisionException(revision, compactRevision);
                 }
                 compacted = compactRevision;
-                kept = index.keep(compacted);
+                kept = KvHasher.counted(index, at, compacted);
             } finally {
                 lock.readLock().unlock();
             }
@@ -245,7 +245,8 @@ public final class MvccStore implements AutoCloseable {
         compactionLock.lock();
         lock.readLock().lock();
         try {
-            KvHasher hasher = new KvHasher(currentRevision, compactRevision, index.keep(compactRevision));
+            KvHasher hasher = new KvHasher(currentRevision, compactRevision,
+                    KvHasher.counted(index, currentRevision, compactRevision));
             backend.forEach(hasher::addChange);
             for (Bucket bucket : Bucket.values()) {
                 // In the unsigned key order images hold them in, so a backup's hash can be compared with this one.
