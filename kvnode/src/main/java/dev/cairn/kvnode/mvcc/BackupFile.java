@@ -40,7 +40,7 @@ public final class BackupFile {
     }
 
     /** A new SHA-256, which every JDK provides. */
-    public static MessageDigest sha256() {
+    private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
