@@ -6,11 +6,16 @@ import picocli.CommandLine.Command;
 /** {@code kvnode}: the etcd-compatible member of a Cairn cluster. */
 @Command(name = "kvnode", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A Raft replicated key-value server that speaks the etcd v3 API.",
-        subcommands = {ServeCommand.class})
+        subcommands = {ServeCommand.class, SnapshotCommand.class})
 public final class KvnodeCommand implements Runnable {
 
     public static void main(String[] args) {
-        CommandLine commandLine = new CommandLine(new KvnodeCommand())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The whole command line, with the exit codes and messages {@code kvnode} gives: what main runs, and tests. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new KvnodeCommand())
                 .setExecutionExceptionHandler((failure, command, parsed) -> {
                     // A bad flag or an unusable data directory is the operator's to fix: say what, not where. Anything
                     // else is a fault of ours: name it and show where, so it can be reported.
@@ -23,7 +28,6 @@ public final class KvnodeCommand implements Runnable {
                     }
                     return 1;
                 });
-        System.exit(commandLine.execute(args));
     }
 
     @Override

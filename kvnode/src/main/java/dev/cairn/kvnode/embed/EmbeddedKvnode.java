@@ -9,6 +9,7 @@ import dev.cairn.kvnode.api.LeaderForwarder;
 import dev.cairn.kvnode.api.LeaderForwarding;
 import dev.cairn.kvnode.api.LearnerGuard;
 import dev.cairn.kvnode.api.LeaseService;
+import dev.cairn.kvnode.api.MaintenanceService;
 import dev.cairn.kvnode.mvcc.KeyRange;
 import dev.cairn.kvnode.proto.internal.MemberAttributes;
 import dev.cairn.kvnode.server.ClusterIdentity;
@@ -74,7 +75,8 @@ public final class EmbeddedKvnode implements AutoCloseable {
                     new LearnerGuard(() -> member.node().isLearner()),
                     new KvService(started.kv(), config.maxRequestBytes(), config.maxTxnOps()),
                     new ClusterService(started.cluster(), forwarding),
-                    new LeaseService(started.leases(), new LeaderForwarder(forwarding)));
+                    new LeaseService(started.leases(), new LeaderForwarder(forwarding)),
+                    new MaintenanceService(started.maintenance()));
             for (URI url : config.listenMetricsUrls()) {
                 http.add(HttpEndpoints.start(socketAddress(url), this::healthProblem, metrics));
             }

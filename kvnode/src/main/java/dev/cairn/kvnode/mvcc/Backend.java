@@ -98,6 +98,8 @@ final class Backend implements AutoCloseable {
     static Backend open(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
+            // A defragmentation cut short by a crash leaves its half-built file; the backend itself is untouched.
+            deleteFiles(defragmentTarget(file));
             DB db = DBMaker.fileDB(file.toFile()).fileChannelEnable().transactionEnable().make();
             return new Backend(file, db);
         } catch (IOException | RuntimeException e) {
@@ -107,16 +109,33 @@ final class Backend implements AutoCloseable {
 
     /** Deletes the backend file and the transaction log files MapDB keeps beside it ({@code <file>.wal.<n>}). */
     static void deleteFiles(Path file) throws IOException {
+        delete(file, true);
+    }
+
+    /**
+     * Deletes the transaction log files of {@code file} only: a file put in its place must not have the old file's
+     * log replayed onto it when opened.
+     */
+    static void deleteLogFiles(Path file) throws IOException {
+        delete(file, false);
+    }
+
+    private static void delete(Path file, boolean withFile) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         String logPrefix = file.getFileName() + ".wal.";
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
             for (Path candidate : files.toList()) {
                 String name = candidate.getFileName().toString();
-                if (name.equals(file.getFileName().toString()) || name.startsWith(logPrefix)) {
+                if ((withFile && name.equals(file.getFileName().toString())) || name.startsWith(logPrefix)) {
                     Files.delete(candidate);
                 }
             }
         }
+    }
+
+    /** Where a defragmentation builds the new file before it replaces {@code file}. */
+    static Path defragmentTarget(Path file) {
+        return file.resolveSibling(file.getFileName() + ".defrag");
     }
 
     Path file() {
@@ -139,6 +158,31 @@ final class Backend implements AutoCloseable {
     int remove(Revision revision) {
         byte[] removed = changes.remove(key(revision));
         return removed == null ? 0 : removed.length;
+    }
+
+    /** Every stored change in revision order, read lazily: what the bulk loader rebuilds a file from. */
+    Iterator<Map.Entry<Revision, byte[]>> changesInOrder() {
+        Iterator<Map.Entry<Object[], byte[]>> entries = changes.entrySet().iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return entries.hasNext();
+            }
+
+            @Override
+            public Map.Entry<Revision, byte[]> next() {
+                Map.Entry<Object[], byte[]> entry = entries.next();
+                return Map.entry(new Revision((Long) entry.getKey()[0], (Long) entry.getKey()[1]), entry.getValue());
+            }
+        };
+    }
+
+    /** Copies the meta values and every bucket into {@code target}: all of this file that is not a change. */
+    void copyMetaAndBucketsTo(Backend target) {
+        target.meta.putAll(meta);
+        for (Bucket bucket : Bucket.values()) {
+            target.bucket(bucket).putAll(bucket(bucket));
+        }
     }
 
     BTreeMap<byte[], byte[]> bucket(Bucket bucket) {

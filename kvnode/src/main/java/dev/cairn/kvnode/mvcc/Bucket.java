@@ -2,15 +2,16 @@ package dev.cairn.kvnode.mvcc;
 
 /**
  * The backend's maps for state that is not keys but must be applied with the same consistent index and travel in the
- * same images: etcd's members, leases and auth buckets. Each holds byte keys to byte values whose format belongs to
- * the service that writes it.
+ * same images: etcd's members, leases, auth and alarm buckets. Each holds byte keys to byte values whose format
+ * belongs to the service that writes it.
  */
 public enum Bucket {
     MEMBERS("members"),
     /** Ids of members removed from the cluster: they may never rejoin under the same id. */
     MEMBERS_REMOVED("members_removed"),
     LEASES("lease"),
-    AUTH("auth");
+    AUTH("auth"),
+    ALARM("alarm");
 
     private final String storedName;
 

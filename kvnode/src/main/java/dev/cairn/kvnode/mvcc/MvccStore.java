@@ -2,9 +2,12 @@ package dev.cairn.kvnode.mvcc;
 
 import com.google.protobuf.ByteString;
 import dev.cairn.kvnode.proto.mvccpb.KeyValue;
+import dev.cairn.kvnode.disk.Directories;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,7 +17,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +36,9 @@ public final class MvccStore implements AutoCloseable {
     static final long INITIAL_REVISION = 1;
     private static final Logger log = LoggerFactory.getLogger("mvcc");
 
-    /** Replaced only by {@link #restore}, under both locks. */
-    private Backend backend;
+    /** Replaced only by {@link #restore} and {@link #defragment()}, under both locks; read without them only for
+     * its file's size. */
+    private volatile Backend backend;
     private final StoreOptions options;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /** Held by a physical compaction while it deletes, and by whatever must see the backend unchanged by one. */
@@ -217,9 +220,8 @@ public final class MvccStore implements AutoCloseable {
     }
 
     /**
-     * etcd's HashKV: a CRC-32C of every retained change up to {@code revision} (the newest when not positive), key
-     * and value, in revision order — counting changes below the compacted revision only when compaction keeps them,
-     * so the hash does not depend on how far a background compaction has got.
+     * etcd's HashKV (see {@link KvHasher}) of the retained changes up to {@code revision} (the newest when not
+     * positive).
      */
     public HashResult hash(long revision) {
         compactionLock.lock();
@@ -237,21 +239,38 @@ public final class MvccStore implements AutoCloseable {
                     throw new CompactedRevisionException(revision, compactRevision);
                 }
                 compacted = compactRevision;
-                kept = index.keep(compacted);
+                kept = KvHasher.counted(index, at, compacted);
             } finally {
                 lock.readLock().unlock();
             }
-            CRC32C crc = new CRC32C();
-            byte[] key = new byte[16];
-            backend.forEachUpTo(at, (rev, record) -> {
-                if (rev.main() > compacted || kept.contains(rev)) {
-                    java.nio.ByteBuffer.wrap(key).putLong(rev.main()).putLong(rev.sub());
-                    crc.update(key);
-                    crc.update(record);
-                }
-            });
-            return new HashResult((int) crc.getValue(), at, compacted);
+            KvHasher hasher = new KvHasher(at, compacted, kept);
+            backend.forEachUpTo(at, hasher::addChange);
+            return new HashResult(hasher.hash(), at, compacted);
         } finally {
+            compactionLock.unlock();
+        }
+    }
+
+    /**
+     * etcd's Hash: a checksum of the whole store — the retained changes as {@link #hash} counts them at the current
+     * revision, then every bucket — equal on members that applied the same entries, whatever their backend files'
+     * layout or how far their compaction has got. Writes wait while it is computed.
+     */
+    public int hashAll() {
+        compactionLock.lock();
+        lock.readLock().lock();
+        try {
+            KvHasher hasher = new KvHasher(currentRevision, compactRevision,
+                    KvHasher.counted(index, currentRevision, compactRevision));
+            backend.forEach(hasher::addChange);
+            for (Bucket bucket : Bucket.values()) {
+                // In the unsigned key order images hold them in, so a backup's hash can be compared with this one.
+                bucketLocked(bucket).forEach((key, value) -> hasher.addBucketEntry(bucket, key.toByteArray(),
+                        value.toByteArray()));
+            }
+            return hasher.hash();
+        } finally {
+            lock.readLock().unlock();
             compactionLock.unlock();
         }
     }
@@ -309,6 +328,55 @@ public final class MvccStore implements AutoCloseable {
                 lock.writeLock().unlock();
             }
         } finally {
+            compactionLock.unlock();
+        }
+    }
+
+    /**
+     * Rewrites the backend file with only what it holds, so that it shrinks to about {@link #sizeInUseBytes()}
+     * (etcd's defragmentation). MapDB 3.1 cannot compact a file kept with a transaction log (its
+     * {@code StoreWAL.compact()} does nothing), so a new file is built by the bulk loader from the current contents,
+     * made durable, and swapped in. Reads, writes, compaction and image writing wait until it is done.
+     *
+     * <p>The old file is replaced by one atomic rename; if the new file cannot be put in place the old one is
+     * reopened. A crash part way leaves either file whole, and the next start rebuilds an uncleanly stopped backend
+     * anyway (see MemberStorage).
+     */
+    public void defragment() throws IOException {
+        compactionLock.lock();
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("the store is closed");
+            }
+            commitBackend();
+            Path file = backend.file();
+            Path rebuiltFile = Backend.defragmentTarget(file);
+            Backend.deleteFiles(rebuiltFile);
+            try {
+                Backend rebuilt = Backend.bulkLoad(rebuiltFile, backend.changesInOrder());
+                try {
+                    backend.copyMetaAndBucketsTo(rebuilt);
+                } finally {
+                    rebuilt.closeBulk();
+                }
+            } catch (IOException | RuntimeException e) {
+                Backend.deleteFiles(rebuiltFile);
+                throw e;
+            }
+            backend.close();
+            try {
+                // Everything was committed before the close, so the old file needs no log; and the new file must
+                // not have the old file's log replayed onto it.
+                Backend.deleteLogFiles(file);
+                Files.move(rebuiltFile, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Directories.sync(file.toAbsolutePath().getParent());
+            } finally {
+                // The new file when the rename happened, else the old one, whole.
+                backend = Backend.open(file);
+            }
+        } finally {
+            lock.writeLock().unlock();
             compactionLock.unlock();
         }
     }

@@ -109,38 +109,15 @@ public final class StoreImage {
         DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(image, 1 << 16));
         ApplyPosition applied;
         try {
-            if (in.readLong() != MAGIC) {
-                throw new IOException("not a Cairn store image");
-            }
-            int format = in.readInt();
-            if (format != FORMAT) {
-                throw new IOException("store image format " + format + " is not supported (this build reads "
-                        + FORMAT + ")");
-            }
-            long revision = in.readLong();
-            long compacted = in.readLong();
-            applied = new ApplyPosition(in.readLong(), in.readLong());
+            Header header = Header.read(in);
+            applied = header.applied();
             Backend backend = Backend.bulkLoad(temp, new ChangeReader(in));
             try {
-                backend.setMeta(Backend.CURRENT_REVISION, revision);
-                backend.setMeta(Backend.SCHEDULED_COMPACT, compacted);
+                backend.setMeta(Backend.CURRENT_REVISION, header.revision());
+                backend.setMeta(Backend.SCHEDULED_COMPACT, header.compactRevision());
                 backend.setMeta(Backend.CONSISTENT_INDEX, applied.index());
                 backend.setMeta(Backend.CONSISTENT_TERM, applied.term());
-                for (String name = in.readUTF(); !name.isEmpty(); name = in.readUTF()) {
-                    Bucket bucket;
-                    try {
-                        bucket = Bucket.valueOf(name);
-                    } catch (IllegalArgumentException e) {
-                        throw new IOException("store image holds unknown bucket " + name);
-                    }
-                    for (int left = in.readInt(); left > 0; left--) {
-                        byte[] key = new byte[in.readInt()];
-                        in.readFully(key);
-                        byte[] value = new byte[in.readInt()];
-                        in.readFully(value);
-                        backend.bucket(bucket).put(key, value);
-                    }
-                }
+                readBuckets(in, (bucket, key, value) -> backend.bucket(bucket).put(key, value));
             } finally {
                 backend.closeBulk();
             }
@@ -161,8 +138,47 @@ public final class StoreImage {
         return applied;
     }
 
+    /** The fixed fields an image starts with. */
+    record Header(long revision, long compactRevision, ApplyPosition applied) {
+        static Header read(DataInputStream in) throws IOException {
+            if (in.readLong() != MAGIC) {
+                throw new IOException("not a Cairn store image");
+            }
+            int format = in.readInt();
+            if (format != FORMAT) {
+                throw new IOException("store image format " + format + " is not supported (this build reads "
+                        + FORMAT + ")");
+            }
+            return new Header(in.readLong(), in.readLong(), new ApplyPosition(in.readLong(), in.readLong()));
+        }
+    }
+
+    /** Receives the bucket entries of an image. */
+    interface BucketEntryConsumer {
+        void accept(Bucket bucket, byte[] key, byte[] value) throws IOException;
+    }
+
+    /** Reads the buckets section, which follows the changes, to its end marker. */
+    static void readBuckets(DataInputStream in, BucketEntryConsumer consumer) throws IOException {
+        for (String name = in.readUTF(); !name.isEmpty(); name = in.readUTF()) {
+            Bucket bucket;
+            try {
+                bucket = Bucket.valueOf(name);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("store image holds unknown bucket " + name);
+            }
+            for (int left = in.readInt(); left > 0; left--) {
+                byte[] key = new byte[in.readInt()];
+                in.readFully(key);
+                byte[] value = new byte[in.readInt()];
+                in.readFully(value);
+                consumer.accept(bucket, key, value);
+            }
+        }
+    }
+
     /** The changes section of an image, read lazily in revision order for the bulk loader. */
-    private static final class ChangeReader implements java.util.Iterator<java.util.Map.Entry<Revision, byte[]>> {
+    static final class ChangeReader implements java.util.Iterator<java.util.Map.Entry<Revision, byte[]>> {
         private final DataInputStream in;
         private long nextMain;
 

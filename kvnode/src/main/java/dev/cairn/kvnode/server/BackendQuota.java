@@ -7,9 +7,9 @@ import dev.cairn.kvnode.proto.etcdserverpb.TxnRequest;
 import java.util.List;
 
 /**
- * etcd's backend quota: a request that would add data is refused with NOSPACE when the backend file plus what the
- * request costs reaches the quota. Requests that add nothing — reads, deletes, compaction — always pass, so a full
- * member can still be cleaned up.
+ * etcd's backend quota: a request that would add data is not admitted when the backend file plus what the request
+ * costs reaches the quota (the server then raises the NOSPACE alarm and refuses it). Requests that add nothing —
+ * reads, deletes, compaction — always pass, so a full member can still be cleaned up.
  */
 final class BackendQuota {
     /** etcd's estimate of what storing one key costs beyond its key and value bytes. */
@@ -23,18 +23,25 @@ final class BackendQuota {
         this.quotaBytes = quotaBytes;
     }
 
-    void checkPut(PutRequest put) {
-        check(cost(put));
+    boolean admits(PutRequest put) {
+        return admits(cost(put));
     }
 
-    void checkTxn(TxnRequest txn) {
-        check(cost(txn));
+    boolean admits(TxnRequest txn) {
+        return admits(cost(txn));
     }
 
-    private void check(long cost) {
-        if (cost > 0 && store.sizeBytes() + cost >= quotaBytes) {
-            throw KvError.NO_SPACE.exception();
-        }
+    long quotaBytes() {
+        return quotaBytes;
+    }
+
+    private boolean admits(long cost) {
+        return cost == 0 || store.sizeBytes() + cost < quotaBytes;
+    }
+
+    /** Whether applying {@code txn} could store anything: etcd's capped applier refuses such a transaction. */
+    static boolean addsData(TxnRequest txn) {
+        return cost(txn) > 0;
     }
 
     private static long cost(PutRequest put) {

@@ -6,6 +6,10 @@ import dev.cairn.kvnode.mvcc.CompactedRevisionException;
 import dev.cairn.kvnode.mvcc.FutureRevisionException;
 import dev.cairn.kvnode.mvcc.MvccStore;
 import dev.cairn.kvnode.mvcc.WriteTxn;
+import dev.cairn.kvnode.proto.etcdserverpb.AlarmMember;
+import dev.cairn.kvnode.proto.etcdserverpb.AlarmRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.AlarmResponse;
+import dev.cairn.kvnode.proto.etcdserverpb.AlarmType;
 import dev.cairn.kvnode.proto.etcdserverpb.CompactionRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.CompactionResponse;
 import dev.cairn.kvnode.proto.etcdserverpb.ResponseHeader;
@@ -13,9 +17,13 @@ import dev.cairn.kvnode.proto.internal.InternalRequest;
 import dev.cairn.kvnode.proto.internal.MembershipChange;
 import dev.cairn.kvnode.raft.pb.ConfChange;
 import dev.cairn.kvnode.raft.pb.Entry;
+import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies committed log entries that carry client requests to the MVCC store, in log order, each exactly once: an
@@ -23,12 +31,14 @@ import java.util.function.LongFunction;
  * and is skipped. The result — a response, or the {@link KvException} a client gets — goes to whoever proposed it.
  */
 public final class EntryApplier {
+    private static final Logger log = LoggerFactory.getLogger("apply");
     private final MvccStore store;
     private final KvApplier kv;
     private final ClusterMembership membership;
     private final LeaseApplier leases;
     private final LongConsumer emptyEntryApplied;
     private final LongFunction<ResponseHeader> headers;
+    private final AlarmStore alarms;
 
     /** @param emptyEntryApplied told the term of each leader's empty entry once it is applied */
     public EntryApplier(MvccStore store, KvApplier kv, ClusterMembership membership, LeaseApplier leases,
@@ -39,6 +49,7 @@ public final class EntryApplier {
         this.leases = leases;
         this.emptyEntryApplied = emptyEntryApplied;
         this.headers = headers;
+        this.alarms = new AlarmStore(store);
     }
 
     /** Whether the store already holds the effects of {@code entry}. */
@@ -82,6 +93,12 @@ public final class EntryApplier {
         ApplyPosition position = position(entry);
         Object result;
         try {
+            if (addsData(request) && alarms.isActive(AlarmType.NOSPACE)) {
+                // etcd's capped applier: while the cluster is out of space, nothing that would add data is applied,
+                // wherever it was proposed and whatever the backend's size is now, until the alarm is disarmed.
+                store.markApplied(position);
+                throw KvError.NO_SPACE.exception();
+            }
             result = switch (request.getRequestCase()) {
                 case PUT -> write(position, txn -> kv.put(txn, request.getPut()));
                 case DELETE_RANGE -> write(position, txn -> kv.deleteRange(txn, request.getDeleteRange()));
@@ -94,6 +111,7 @@ public final class EntryApplier {
                 case LEASE_GRANT -> write(position, txn -> leases.grant(txn, request.getLeaseGrant()));
                 case LEASE_REVOKE -> write(position, txn -> leases.revoke(txn, request.getLeaseRevoke()));
                 case LEASE_CHECKPOINT -> write(position, txn -> leases.checkpoint(txn, request.getLeaseCheckpoint()));
+                case ALARM -> alarm(request.getAlarm(), position);
                 case REQUEST_NOT_SET -> {
                     store.markApplied(position);
                     yield null;
@@ -114,6 +132,27 @@ public final class EntryApplier {
     private Object write(ApplyPosition position, java.util.function.Function<WriteTxn, Object> body) {
         try (WriteTxn txn = store.beginWrite(position)) {
             return body.apply(txn);
+        }
+    }
+
+    private static boolean addsData(InternalRequest request) {
+        return switch (request.getRequestCase()) {
+            case PUT, LEASE_GRANT -> true;
+            case TXN -> BackendQuota.addsData(request.getTxn());
+            default -> false;
+        };
+    }
+
+    private AlarmResponse alarm(AlarmRequest request, ApplyPosition position) {
+        try (WriteTxn txn = store.beginWrite(position)) {
+            List<AlarmMember> changed = alarms.apply(txn, request);
+            txn.commit();
+            if (request.getAction() != AlarmRequest.AlarmAction.GET && !changed.isEmpty()) {
+                log.warn("alarm {} {} from={}", request.getAction() == AlarmRequest.AlarmAction.ACTIVATE ? "raised"
+                        : "disarmed", request.getAlarm(), MemberIds.toHex(request.getMemberID()));
+            }
+            return AlarmResponse.newBuilder().setHeader(headers.apply(store.currentRevision())).addAllAlarms(changed)
+                    .build();
         }
     }
 

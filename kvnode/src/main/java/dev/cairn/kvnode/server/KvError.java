@@ -34,7 +34,10 @@ public enum KvError {
     LEARNER_NOT_READY(Status.Code.FAILED_PRECONDITION,
             "etcdserver: can only promote a learner member which is in sync with leader"),
     TOO_MANY_LEARNERS(Status.Code.FAILED_PRECONDITION, "etcdserver: too many learner members in cluster"),
-    NOT_SUPPORTED_FOR_LEARNER(Status.Code.UNAVAILABLE, "etcdserver: rpc not supported for learner");
+    NOT_SUPPORTED_FOR_LEARNER(Status.Code.UNAVAILABLE, "etcdserver: rpc not supported for learner"),
+    BAD_LEADER_TRANSFEREE(Status.Code.FAILED_PRECONDITION, "etcdserver: bad leader transferee"),
+    /** etcd maps no gRPC status to this one, so clients get it with code Unknown. */
+    LEADER_TRANSFER_TIMEOUT(Status.Code.UNKNOWN, "etcdserver: request timed out, leader transfer took too long");
 
     private final Status.Code code;
     private final String message;

@@ -1,5 +1,7 @@
 package dev.cairn.kvnode.server;
 
+import dev.cairn.kvnode.proto.etcdserverpb.AlarmRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.AlarmType;
 import dev.cairn.kvnode.proto.etcdserverpb.CompactionRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.CompactionResponse;
 import dev.cairn.kvnode.proto.etcdserverpb.DeleteRangeRequest;
@@ -48,7 +50,9 @@ public final class KvServer {
     }
 
     public CompletableFuture<PutResponse> put(PutRequest request) {
-        quota.checkPut(request);
+        if (!quota.admits(request)) {
+            return refuseOverQuota();
+        }
         return propose(InternalRequest.newBuilder().setPut(request), PutResponse.class);
     }
 
@@ -57,7 +61,9 @@ public final class KvServer {
     }
 
     public CompletableFuture<TxnResponse> txn(TxnRequest request) {
-        quota.checkTxn(request);
+        if (!quota.admits(request)) {
+            return refuseOverQuota();
+        }
         return propose(InternalRequest.newBuilder().setTxn(request), TxnResponse.class);
     }
 
@@ -65,8 +71,29 @@ public final class KvServer {
         return propose(InternalRequest.newBuilder().setCompaction(request), CompactionResponse.class);
     }
 
-    /** The answer is handed to the responders pool so that the node loop never serializes responses itself. */
-    private <T> CompletableFuture<T> propose(InternalRequest.Builder request, Class<T> responseType) {
+    /** The backend size limit writes are held to (etcd's --quota-backend-bytes). */
+    public long quotaBytes() {
+        return quota.quotaBytes();
+    }
+
+    /**
+     * As etcd's quota check does: raise the cluster-wide NOSPACE alarm through Raft — from then on every member
+     * refuses writes until an operator disarms it — and refuse the request once the alarm is in, whether or not
+     * raising it worked (another request may already have raised it).
+     */
+    private <T> CompletableFuture<T> refuseOverQuota() {
+        AlarmRequest raise = AlarmRequest.newBuilder().setAction(AlarmRequest.AlarmAction.ACTIVATE)
+                .setMemberID(node.id()).setAlarm(AlarmType.NOSPACE).build();
+        return deadline.bound(node.propose(InternalRequest.newBuilder().setAlarm(raise)))
+                .handle((ignored, error) -> null)
+                .thenCompose(ignored -> CompletableFuture.failedFuture(KvError.NO_SPACE.exception()));
+    }
+
+    /**
+     * Proposes {@code request} and answers with what applying it gave, bounded by the request timeout. The answer is
+     * handed to the responders pool so that the node loop never serializes responses itself.
+     */
+    <T> CompletableFuture<T> propose(InternalRequest.Builder request, Class<T> responseType) {
         return deadline.bound(node.propose(request)).thenApplyAsync(responseType::cast, responders);
     }
 }

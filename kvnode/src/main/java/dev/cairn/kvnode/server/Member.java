@@ -42,6 +42,7 @@ public final class Member implements AutoCloseable {
     private final Lessor lessor;
     private final LeaseServer leases;
     private final LeaseExpiry leaseExpiry;
+    private final MaintenanceServer maintenance;
     private final ExecutorService readers;
     private final ScheduledExecutorService retries;
 
@@ -67,7 +68,7 @@ public final class Member implements AutoCloseable {
 
     private Member(MemberStorage storage, RaftNode node, KvServer kv, ClusterServer cluster,
             ClusterMembership membership, Lessor lessor, LeaseServer leases, LeaseExpiry leaseExpiry,
-            ExecutorService readers, ScheduledExecutorService retries) {
+            MaintenanceServer maintenance, ExecutorService readers, ScheduledExecutorService retries) {
         this.storage = storage;
         this.node = node;
         this.kv = kv;
@@ -76,6 +77,7 @@ public final class Member implements AutoCloseable {
         this.lessor = lessor;
         this.leases = leases;
         this.leaseExpiry = leaseExpiry;
+        this.maintenance = maintenance;
         this.readers = readers;
         this.retries = retries;
     }
@@ -145,7 +147,10 @@ public final class Member implements AutoCloseable {
                     settings.requestTimeout(), readers);
             leaseExpiry = new LeaseExpiry(lessor, leases::confirmLeadership, leases);
             leaseExpiry.start();
-            return new Member(storage, node, kv, cluster, membership, lessor, leases, leaseExpiry, readers, retries);
+            MaintenanceServer maintenance = new MaintenanceServer(node, store, identity, kv,
+                    memberDir.resolve("backup-spool"), settings.requestTimeout(), metrics);
+            return new Member(storage, node, kv, cluster, membership, lessor, leases, leaseExpiry, maintenance, readers,
+                    retries);
         } catch (IOException | RuntimeException e) {
             stop(leaseExpiry, node, readers, retries, storage);
             throw e;
@@ -154,6 +159,10 @@ public final class Member implements AutoCloseable {
 
     public KvServer kv() {
         return kv;
+    }
+
+    public MaintenanceServer maintenance() {
+        return maintenance;
     }
 
     public RaftNode node() {

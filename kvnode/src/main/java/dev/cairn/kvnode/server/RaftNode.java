@@ -84,6 +84,8 @@ public final class RaftNode implements AutoCloseable {
     private final List<Runnable> heldProposals = new ArrayList<>();
     private final Map<Long, List<CompletableFuture<Void>>> readsInFlight = new HashMap<>();
     private long readSequence;
+    /** MoveLeader requests waiting for their target to lead, by target. */
+    private final Map<Long, List<CompletableFuture<Void>>> transfersWaiting = new HashMap<>();
 
     // Apply-side state: touched only by work on the pipeline, or by the loop while the pipeline is idle.
     private long appliedIndex;
@@ -328,6 +330,29 @@ public final class RaftNode implements AutoCloseable {
         return ready;
     }
 
+    /**
+     * Hands leadership to {@code target} (etcd's MoveLeader): completes once this node sees the target lead. Fails with
+     * "not leader" unless this node leads, and with "bad leader transferee" unless the target is a voter. The caller
+     * bounds the wait.
+     */
+    CompletableFuture<Void> moveLeader(long target) {
+        CompletableFuture<Void> led = new CompletableFuture<>();
+        enqueue(() -> {
+            if (!raft.isLeader()) {
+                led.completeExceptionally(KvError.NOT_LEADER.exception());
+            } else if (!confState.voters().contains(target)) {
+                led.completeExceptionally(KvError.BAD_LEADER_TRANSFEREE.exception());
+            } else if (target == id) {
+                led.complete(null);
+            } else {
+                transfersWaiting.values().forEach(waiting -> waiting.removeIf(CompletableFuture::isDone));
+                transfersWaiting.computeIfAbsent(target, t -> new ArrayList<>()).add(led);
+                raft.transferLeadership(target);
+            }
+        }, led);
+        return led;
+    }
+
     /** Takes a snapshot now (unless one at the applied index exists); completes with its metadata once durable. */
     public CompletableFuture<SnapshotMetadata> snapshot() {
         CompletableFuture<SnapshotMetadata> done = new CompletableFuture<>();
@@ -545,6 +570,10 @@ public final class RaftNode implements AutoCloseable {
             readsInFlight.values().forEach(reads -> reads.forEach(
                     ready -> ready.completeExceptionally(KvError.LEADER_CHANGED.exception())));
             readsInFlight.clear();
+            List<CompletableFuture<Void>> transferred = transfersWaiting.remove(newLeader);
+            if (transferred != null) {
+                transferred.forEach(led -> led.complete(null));
+            }
         }
         leader = newLeader;
     }
@@ -681,6 +710,7 @@ public final class RaftNode implements AutoCloseable {
         waits.failAll(error);
         pendingReads.forEach(read -> read.completeExceptionally(error));
         readsInFlight.values().forEach(reads -> reads.forEach(read -> read.completeExceptionally(error)));
+        transfersWaiting.values().forEach(waiting -> waiting.forEach(led -> led.completeExceptionally(error)));
         appliedWaiters.values().forEach(reads -> reads.forEach(read -> read.completeExceptionally(error)));
         snapshotRequests.forEach(request -> request.completeExceptionally(error));
         Runnable event;

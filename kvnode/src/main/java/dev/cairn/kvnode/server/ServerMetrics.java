@@ -29,6 +29,8 @@ public final class ServerMetrics {
         Gauge.builder("etcd.mvcc.db.total.size.in.use.in.bytes", store::sizeInUseBytes).register(registry);
         Gauge.builder("etcd.debugging.mvcc.compact.revision", store::compactRevision).register(registry);
         Gauge.builder("etcd.mvcc.db.total.size.in.bytes", store::sizeBytes).register(registry);
+        // etcd 3.5 exports the size under its older debugging name too, and dashboards use either.
+        Gauge.builder("etcd.debugging.mvcc.db.total.size.in.bytes", store::sizeBytes).register(registry);
         Gauge.builder("etcd.debugging.mvcc.current.revision", store::currentRevision).register(registry);
         Gauge.builder("etcd.debugging.mvcc.keys", store::liveKeyCount).register(registry);
     }

@@ -94,7 +94,7 @@ class EtcdctlParityIT {
     }
 
     /** etcdctl's client logs warnings with a timestamp in front; the message after it is what must match. */
-    private static String stripTimestamps(String stderr) {
+    static String stripTimestamps(String stderr) {
         return stderr.replaceAll("(?m)^\\{\"level\".*$", "").replaceAll("(?m)^\\d{4}-\\d\\d-\\d\\d[ T][^ ]+ ", "");
     }
 }

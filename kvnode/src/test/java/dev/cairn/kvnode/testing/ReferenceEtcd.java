@@ -18,13 +18,20 @@ public final class ReferenceEtcd implements AutoCloseable {
     }
 
     public static ReferenceEtcd start(Path dataDir) throws IOException {
+        return start(dataDir, List.of());
+    }
+
+    /** With {@code extraFlags} after the ones that place it on loopback ports (e.g. a --quota-backend-bytes). */
+    public static ReferenceEtcd start(Path dataDir, List<String> extraFlags) throws IOException {
         String etcd = ExternalCommand.require("etcd");
         String client = "http://127.0.0.1:" + FreePorts.next();
         String peer = "http://127.0.0.1:" + FreePorts.next();
-        Process process = new ProcessBuilder(List.of(etcd, "--name", "reference", "--data-dir",
+        List<String> command = new java.util.ArrayList<>(List.of(etcd, "--name", "reference", "--data-dir",
                 dataDir.toString(), "--listen-client-urls", client, "--advertise-client-urls", client,
                 "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-                "--initial-cluster", "reference=" + peer, "--log-level", "error"))
+                "--initial-cluster", "reference=" + peer, "--log-level", "error"));
+        command.addAll(extraFlags);
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile())
                 .start();
