@@ -196,7 +196,8 @@ class PeerTransportTest {
         a.transport.send(List.of(app(1, 2, 2, 10)));
         b.transport.send(List.of(app(2, 1, 2, 10)));
         // Each pair keeps its order, so had the first message got through it would have arrived before the second.
-        await().atMost(WAIT).until(() -> b.inbound.receivedFrom(1).size() == 1 && a.inbound.receivedFrom(2).size() == 1);
+        await().atMost(WAIT).until(() -> b.inbound.receivedFrom(1).size() == 1
+                && a.inbound.receivedFrom(2).size() == 1);
         assertThat(indexes(b.inbound.receivedFrom(1))).containsExactly(2L);
         assertThat(indexes(a.inbound.receivedFrom(2))).containsExactly(2L);
     }
@@ -241,10 +242,10 @@ class PeerTransportTest {
             }
         }
         // gRPC's shared pools are daemon threads it keeps for the JVM's life; the transport's own must all be gone.
-        await().atMost(WAIT).pollInSameThread().untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet().stream()
+        await().atMost(WAIT).pollInSameThread().untilAsserted(() -> assertThat(Thread.getAllStackTraces().keySet()
+                .stream()
                 .filter(thread -> !before.contains(thread))
-                .filter(thread -> thread.isAlive()
-                        && (!thread.isDaemon() || thread.getName().startsWith("peer-")))
+                .filter(thread -> thread.isAlive() && (!thread.isDaemon() || thread.getName().startsWith("peer-")))
                 .map(Thread::getName)
                 .collect(Collectors.toList())).isEmpty());
     }
