@@ -138,6 +138,34 @@ class PeerTransportTest {
     }
 
     @Test
+    void aPeerThatMovedIsReachedOnItsUpdatedUrl() throws Exception {
+        TestMember a = member(1);
+        TestMember b = TestMember.start(2, dir);
+        TestMember.connectAll(a, b);
+        await().atMost(WAIT).until(() -> a.transport.isActive(2));
+        b.close();
+        TestMember moved = member(2);
+
+        a.transport.updatePeer(2, List.of(moved.peerUrl()));
+        a.transport.send(List.of(app(1, 2, 1, 10)));
+
+        await().atMost(WAIT).until(() -> a.transport.isActive(2) && moved.inbound.received().size() == 1);
+    }
+
+    @Test
+    void aPeerWithSeveralUrlsIsReachedThroughOneThatWorks() throws Exception {
+        TestMember a = member(1);
+        TestMember b = member(2);
+        int nobodyListens;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            nobodyListens = free.getLocalPort();
+        }
+        a.transport.addPeer(2, List.of(TestMember.url(nobodyListens), b.peerUrl()));
+        a.transport.send(List.of(app(1, 2, 1, 10)));
+        await().atMost(WAIT).until(() -> a.transport.isActive(2) && b.inbound.received().size() == 1);
+    }
+
+    @Test
     void aSlowPeerFillsTheBoundedQueueAndOverflowIsDroppedAndReportedUnreachable() throws Exception {
         int capacity = 64;
         TestMember a = TestMember.start(1, dir, 0, config -> config.withQueueCapacity(capacity));
