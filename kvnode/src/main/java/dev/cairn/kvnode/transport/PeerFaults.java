@@ -7,7 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Faults injected into the peer network for tests: cut links drop every message from one member to another
  * (a partition when cut both ways), corrupted links flip a bit of every snapshot on its way. One instance is usually
  * shared by all members of a test cluster; each transport checks it both when it sends and when it receives, so a
- * fault holds even when only one side was given it. Production transports have none.
+ * fault holds even when only one side was given it. Cut links drop silently and leave the streams open (peers stay
+ * active), as a network that loses packets would until keep-alive gave up. Production transports have none.
  */
 public final class PeerFaults {
     private final Set<Link> cut = ConcurrentHashMap.newKeySet();

@@ -54,9 +54,4 @@ public record TransportConfig(long memberId, long clusterId, List<URI> listenPee
         return new TransportConfig(memberId, clusterId, listenPeerUrls, queueCapacity, initial, max, batchBytes,
                 maxMessageBytes, snapshotChunkBytes, keepAlive, clock);
     }
-
-    public TransportConfig withListenPeerUrls(List<URI> urls) {
-        return new TransportConfig(memberId, clusterId, urls, queueCapacity, initialBackoff, maxBackoff,
-                batchBytes, maxMessageBytes, snapshotChunkBytes, keepAlive, clock);
-    }
 }
