@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package map of docs/architecture.md, enforced: the Raft core is pure (JDK only; no I/O, clocks, threads or
- * randomness it was not given), storage knows nothing of serving, the server nothing of the wire adapters, and
- * only the command line and the embedding know how it is all wired.
+ * randomness it was not given), storage knows nothing of serving, the server nothing of the wire adapters, the
+ * peer transport nothing beyond Raft's messages, and only the command line and the embedding know how it is all
+ * wired.
  */
 class ArchitectureTest {
     private static final JavaClasses KVNODE = new ClassFileImporter()
@@ -61,6 +62,15 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("..kvnode.server..")
                 .should().dependOnClassesThat().resideInAnyPackage("..kvnode.api..", "..kvnode.embed..",
                         "..kvnode.cli..")
+                .check(KVNODE);
+    }
+
+    @Test
+    void thePeerTransportKnowsRaftMessagesButNothingOfTheServer() {
+        noClasses().that().resideInAPackage("..kvnode.transport..")
+                .should().dependOnClassesThat().resideInAnyPackage("..kvnode.server..", "..kvnode.api..",
+                        "..kvnode.mvcc..", "..kvnode.embed..", "..kvnode.cli..", "..kvnode.wal..",
+                        "..kvnode.snap..")
                 .check(KVNODE);
     }
 
