@@ -10,12 +10,14 @@ import dev.cairn.kvnode.api.LeaderForwarding;
 import dev.cairn.kvnode.api.LearnerGuard;
 import dev.cairn.kvnode.api.LeaseService;
 import dev.cairn.kvnode.api.MaintenanceService;
+import dev.cairn.kvnode.api.PeerMembersService;
 import dev.cairn.kvnode.mvcc.KeyRange;
 import dev.cairn.kvnode.proto.internal.MemberAttributes;
+import dev.cairn.kvnode.proto.internal.MemberRecord;
 import dev.cairn.kvnode.server.ClusterIdentity;
+import dev.cairn.kvnode.server.ClusterMembership;
 import dev.cairn.kvnode.server.Member;
 import dev.cairn.kvnode.server.MemberStorage;
-import dev.cairn.kvnode.server.PeerNetwork;
 import dev.cairn.kvnode.wal.Wal;
 import dev.cairn.kvnode.server.MemberIds;
 import io.grpc.Server;
@@ -47,6 +49,7 @@ public final class EmbeddedKvnode implements AutoCloseable {
     private final KvnodeConfig config;
     private final ClusterIdentity identity;
     private final DataDirLock lock;
+    private final TransportNetwork network;
     private final Member member;
     private final LeaderForwarding forwarding;
     private final Server grpc;
@@ -57,19 +60,29 @@ public final class EmbeddedKvnode implements AutoCloseable {
         checkSupported(config);
         Path memberDir = config.dataDir().resolve("member");
         this.lock = DataDirLock.acquire(memberDir);
+        ExistingCluster.Joined joined;
         try {
-            this.identity = identity(config, memberDir);
+            joined = identity(config, memberDir);
+            this.identity = joined.identity();
         } catch (IOException | RuntimeException e) {
             releaseLock();
             throw e;
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PeerMembersService peerMembers = new PeerMembersService(identity.clusterId());
+        TransportNetwork startedNetwork = null;
         Member started = null;
         try {
+            startedNetwork = TransportNetwork.start(config, identity, metrics, List.of(peerMembers));
+            startedNetwork.membersChanged(new ClusterMembership.View(
+                    joined.members().stream().collect(java.util.stream.Collectors.toMap(MemberRecord::getId,
+                            member -> member)), java.util.Set.of()));
+            this.network = startedNetwork;
             started = Member.start(memberDir, identity, new Member.Settings(config.heartbeatInterval(),
                     config.electionTicks(), config.requestTimeout(), config.storage()), metrics,
-                    PeerNetwork.NONE, attributes(config, identity));
+                    startedNetwork, attributes(config, identity));
             this.member = started;
+            peerMembers.serve(started.membership());
             this.forwarding = new LeaderForwarding(this::leaderClientUrl, config.requestTimeout(), config.name());
             this.grpc = startGrpc(config, new GrpcMetricsInterceptor(metrics),
                     new LearnerGuard(() -> member.node().isLearner()),
@@ -85,6 +98,9 @@ public final class EmbeddedKvnode implements AutoCloseable {
             if (started != null) {
                 started.close();
             }
+            if (startedNetwork != null) {
+                startedNetwork.close();
+            }
             releaseLock();
             throw e;
         }
@@ -93,12 +109,24 @@ public final class EmbeddedKvnode implements AutoCloseable {
                 config.listenClientUrls(), member.storage().store().currentRevision());
     }
 
-    /** From the WAL when the member has one (a restart), else derived from the bootstrap flags (a new member). */
-    private static ClusterIdentity identity(KvnodeConfig config, Path memberDir) throws IOException {
-        ClusterIdentity fromFlags = ClusterIdentity.bootstrap(config.name(), config.initialCluster(),
-                config.initialClusterToken());
+    /**
+     * From the WAL when the member has one (a restart: etcd ignores the bootstrap flags then); else derived from the
+     * bootstrap flags for a founding member of a new cluster; else, joining a running cluster, asked of its members —
+     * who are then its first peers: until its log tells it the members, it must already be able to answer the leader.
+     */
+    private static ExistingCluster.Joined identity(KvnodeConfig config, Path memberDir) throws IOException {
         Optional<Wal.Owner> owner = Wal.owner(MemberStorage.walDir(memberDir));
-        return owner.map(o -> fromFlags.restartingAs(o.memberId(), o.clusterId())).orElse(fromFlags);
+        boolean joining = "existing".equals(config.initialClusterState());
+        if (owner.isPresent()) {
+            // A joiner that stopped before the leader reached it must not bootstrap a cluster of its own now.
+            return new ExistingCluster.Joined(joining
+                    ? ClusterIdentity.joining(owner.get().clusterId(), owner.get().memberId())
+                    : ClusterIdentity.bootstrap(config.name(), config.initialCluster(), config.initialClusterToken())
+                            .restartingAs(owner.get().memberId(), owner.get().clusterId()), List.of());
+        }
+        return joining ? ExistingCluster.join(config, config.requestTimeout())
+                : new ExistingCluster.Joined(ClusterIdentity.bootstrap(config.name(), config.initialCluster(),
+                        config.initialClusterToken()), List.of());
     }
 
     /** Opens the data directory and starts serving; returns once every listener is bound. */
@@ -150,6 +178,7 @@ public final class EmbeddedKvnode implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         member.close();
+        network.close();
         releaseLock();
         log.info("stopped name={}", config.name());
     }
@@ -183,13 +212,9 @@ public final class EmbeddedKvnode implements AutoCloseable {
     }
 
     private static void checkSupported(KvnodeConfig config) {
-        if (config.initialCluster().size() != 1) {
-            throw new IllegalArgumentException("--initial-cluster lists " + config.initialCluster().size()
-                    + " members; this kvnode serves one-member clusters only until replication lands");
-        }
-        if (!"new".equals(config.initialClusterState())) {
-            throw new IllegalArgumentException("--initial-cluster-state must be 'new' (joining an existing cluster "
-                    + "comes with replication), got '" + config.initialClusterState() + "'");
+        if (!"new".equals(config.initialClusterState()) && !"existing".equals(config.initialClusterState())) {
+            throw new IllegalArgumentException("--initial-cluster-state must be 'new' or 'existing', got '"
+                    + config.initialClusterState() + "'");
         }
     }
 

@@ -30,7 +30,11 @@ final class ExistingCluster {
     private ExistingCluster() {
     }
 
-    static ClusterIdentity join(KvnodeConfig config, Duration timeout) throws IOException {
+    /** Who this member is in the running cluster, and the members it can reach before its log tells it. */
+    record Joined(ClusterIdentity identity, List<MemberRecord> members) {
+    }
+
+    static Joined join(KvnodeConfig config, Duration timeout) throws IOException {
         List<String> ownPeerUrls = config.initialAdvertisePeerUrls().stream().map(URI::toString).sorted().toList();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, List<URI>> peer : config.initialCluster().entrySet()) {
@@ -63,7 +67,7 @@ final class ExistingCluster {
         }
     }
 
-    private static ClusterIdentity identify(MembersReply reply, List<String> ownPeerUrls, String name)
+    private static Joined identify(MembersReply reply, List<String> ownPeerUrls, String name)
             throws IOException {
         for (MemberRecord member : reply.getMembersList()) {
             if (member.getPeerUrlsList().stream().sorted().toList().equals(ownPeerUrls)) {
@@ -73,7 +77,8 @@ final class ExistingCluster {
                 }
                 log.info("joining cluster_id={} as member_id={}", MemberIds.toHex(reply.getClusterId()),
                         MemberIds.toHex(member.getId()));
-                return ClusterIdentity.joining(reply.getClusterId(), member.getId());
+                return new Joined(ClusterIdentity.joining(reply.getClusterId(), member.getId()),
+                        reply.getMembersList());
             }
         }
         throw new IOException("the cluster has no member with peer URLs " + ownPeerUrls + " (add it first: "

@@ -438,7 +438,7 @@ public final class MvccStore implements AutoCloseable {
                 kvs.add(read(found.modified()));
             }
         }
-        return new RangeResult(kvs, count);
+        return new RangeResult(kvs, count, currentRevision);
     }
 
     KeyHistory.Snapshot latest(ByteString key) {

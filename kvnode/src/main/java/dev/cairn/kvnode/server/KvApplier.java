@@ -48,7 +48,9 @@ public final class KvApplier {
     public RangeResponse range(RangeRequest request) {
         RangeResult found = storeRange(rangeOf(request.getKey(), request.getRangeEnd()), request.getRevision(),
                 storeLimit(request), request.getCountOnly());
-        return shapeRange(request, found).setHeader(headers.apply(store.currentRevision())).build();
+        // The header names the revision the read saw, not whatever the store reached after it (a write may have
+        // been applied in between, and a client pairing the data with a newer revision would be misled).
+        return shapeRange(request, found).setHeader(headers.apply(found.storeRevision())).build();
     }
 
     /** Applies a put in {@code txn} and commits it; on an error the caller's close of {@code txn} undoes it. */

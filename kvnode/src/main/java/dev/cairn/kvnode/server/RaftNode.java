@@ -259,6 +259,15 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
+    /** A peer refused this member as removed from the cluster: it stops for good, as etcd's does. */
+    public void stopAsRemoved() {
+        if (running) {
+            inbox.add(() -> {
+                throw new MemberRemovedException(id);
+            });
+        }
+    }
+
     /** How sending a snapshot to {@code peer} ended. */
     public void reportSnapshot(long peer, boolean failed) {
         if (running) {

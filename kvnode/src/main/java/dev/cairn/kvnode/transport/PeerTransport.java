@@ -2,6 +2,7 @@ package dev.cairn.kvnode.transport;
 
 import dev.cairn.kvnode.raft.pb.Message;
 import dev.cairn.kvnode.raft.pb.MessageType;
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
@@ -53,7 +54,7 @@ public final class PeerTransport implements AutoCloseable {
     }
 
     private PeerTransport(TransportConfig config, Inbound inbound, SnapshotSource source, SnapshotSink sink,
-            MeterRegistry registry) throws IOException {
+            MeterRegistry registry, List<BindableService> alsoServe) throws IOException {
         this.config = config;
         this.metrics = new TransportMetrics(registry);
         this.admission = new PeerAdmission(config.clusterId(), config.memberId());
@@ -63,7 +64,7 @@ public final class PeerTransport implements AutoCloseable {
         this.snapshots = new SnapshotSender(config, source, reports, snapshotExecutor, this::faults);
         try {
             this.server = startServer(new PeerService(config.memberId(), admission, inbound, sink, this::faults,
-                    metrics));
+                    metrics), alsoServe);
         } catch (IOException | RuntimeException e) {
             stopExecutors();
             throw e;
@@ -75,7 +76,16 @@ public final class PeerTransport implements AutoCloseable {
     /** Starts serving on the listen peer URLs; returns once they are bound. */
     public static PeerTransport start(TransportConfig config, Inbound inbound, SnapshotSource source,
             SnapshotSink sink, MeterRegistry registry) throws IOException {
-        return new PeerTransport(config, inbound, source, sink, registry);
+        return new PeerTransport(config, inbound, source, sink, registry, List.of());
+    }
+
+    /**
+     * As above, with more services on the peer port: what members ask each other outside Raft (a joining member asks
+     * for the cluster's members).
+     */
+    public static PeerTransport start(TransportConfig config, Inbound inbound, SnapshotSource source,
+            SnapshotSink sink, MeterRegistry registry, List<BindableService> alsoServe) throws IOException {
+        return new PeerTransport(config, inbound, source, sink, registry, List.copyOf(alsoServe));
     }
 
     /** Where the server is bound, in the order of the listen URLs (useful when one asked for port 0). */
@@ -226,12 +236,13 @@ public final class PeerTransport implements AutoCloseable {
         }
     }
 
-    private Server startServer(PeerService service) throws IOException {
+    private Server startServer(PeerService service, List<BindableService> alsoServe) throws IOException {
         List<URI> urls = PeerUrls.checked(config.listenPeerUrls());
         NettyServerBuilder builder = NettyServerBuilder.forAddress(listenAddress(urls.get(0)));
         for (URI url : urls.subList(1, urls.size())) {
             builder.addListenAddress(listenAddress(url));
         }
+        alsoServe.forEach(builder::addService);
         return builder.addService(service)
                 .maxInboundMessageSize(config.maxMessageBytes())
                 // Peers ping every keep-alive interval on idle streams; allow it, with margin for timer skew.

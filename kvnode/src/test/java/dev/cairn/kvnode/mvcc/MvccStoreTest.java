@@ -115,7 +115,7 @@ class MvccStoreTest {
         put("k", "v1");
         try (WriteTxn txn = store.beginWrite(nextPosition())) {
             List<KeyValue> deleted = txn.deleteRange(KeyRange.single(bytes("k")));
-            assertThat(values(new RangeResult(deleted, deleted.size()))).containsExactly("v1");
+            assertThat(values(new RangeResult(deleted, deleted.size(), 0))).containsExactly("v1");
             txn.commit();
         }
         KeyValue recreated = put("k", "v2");
