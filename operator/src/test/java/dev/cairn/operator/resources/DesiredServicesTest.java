@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class DesiredServicesTest {
 
@@ -43,13 +45,20 @@ class DesiredServicesTest {
     }
 
     @Test
-    void disruptionBudgetAllowsOneMemberDownAtATime() {
-        PodDisruptionBudget budget = DesiredDisruptionBudget.of(cluster);
+    void disruptionBudgetOfThreeVotersAllowsOneMemberDownAtATime() {
+        PodDisruptionBudget budget = DesiredDisruptionBudget.of(cluster, 3);
 
         assertThat(budget.getMetadata().getName()).isEqualTo("demo");
         assertThat(budget.getMetadata().getOwnerReferences()).hasSize(1);
         assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
         assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(KvnodeLabels.selector("demo"));
+    }
+
+    @ParameterizedTest(name = "{0} voters: {1} may be down")
+    @CsvSource({"1, 1", "2, 1", "3, 1", "4, 1", "5, 2", "6, 2", "7, 3", "9, 4"})
+    void disruptionBudgetKeepsTheVotersMajority(int voters, int maxUnavailable) {
+        assertThat(DesiredDisruptionBudget.of(cluster, voters).getSpec().getMaxUnavailable().getIntVal())
+                .isEqualTo(maxUnavailable);
     }
 
     @Test
