@@ -13,8 +13,10 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -33,6 +35,8 @@ public final class TestKubelet implements AutoCloseable {
     private final FakeCluster cluster;
     private final ClusterAddresses addresses;
     private final Set<Integer> heldBack = new HashSet<>();
+    /** The pod (uid) each ordinal's kvnode runs in: a late delete event of an earlier pod must not stop it. */
+    private final Map<Integer, String> runningIn = new HashMap<>();
     private final List<SharedIndexInformer<?>> informers;
     private Integer lastReplicas;
 
@@ -110,6 +114,9 @@ public final class TestKubelet implements AutoCloseable {
     }
 
     private void createPod(StatefulSet statefulSet, int ordinal) {
+        if (runningIn.remove(ordinal) != null) {
+            processEnded(ordinal);
+        }
         PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(namespace)
                 .withName(addresses.dataClaimName(ordinal)).get();
         if (claim == null) {
@@ -138,6 +145,7 @@ public final class TestKubelet implements AutoCloseable {
         String volume = pod.getMetadata().getAnnotations().get("test.cairn.dev/volume");
         List<String> args = pod.getSpec().getContainers().get(0).getArgs();
         if (cluster.start(ordinal, volume, args)) {
+            runningIn.put(ordinal, pod.getMetadata().getUid());
             setReady(pod.getMetadata().getName(), true);
         }
     }
@@ -158,13 +166,20 @@ public final class TestKubelet implements AutoCloseable {
         });
     }
 
-    private void podDeleted(Pod pod) {
+    private synchronized void podDeleted(Pod pod) {
         addresses.ordinalOfName("", pod.getMetadata().getName()).ifPresent(ordinal -> {
-            cluster.stop(ordinal);
-            if (lastReplicas != null && ordinal < lastReplicas) {
-                cluster.record("restart " + ordinal);
+            if (runningIn.remove(ordinal, pod.getMetadata().getUid())) {
+                processEnded(ordinal);
             }
         });
+    }
+
+    /** The pod kvnode ran in is gone: whichever of sync() and the delete event notices first stops it. */
+    private void processEnded(int ordinal) {
+        cluster.stop(ordinal);
+        if (lastReplicas != null && ordinal < lastReplicas) {
+            cluster.record("restart " + ordinal);
+        }
     }
 
     private void claimDeleted(PersistentVolumeClaim claim) {
