@@ -33,8 +33,4 @@ record Membership(List<ObservedMember> members, long leaderId, long leaderApplie
     boolean everyMemberHealthy() {
         return !members.isEmpty() && members.stream().allMatch(ObservedMember::healthy);
     }
-
-    long voters() {
-        return members.stream().filter(m -> !m.member().learner()).count();
-    }
 }

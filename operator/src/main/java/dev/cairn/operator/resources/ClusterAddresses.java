@@ -1,7 +1,6 @@
 package dev.cairn.operator.resources;
 
 import dev.cairn.operator.api.KVCluster;
-import dev.cairn.operator.api.KVClusterMember;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
@@ -98,12 +97,6 @@ public final class ClusterAddresses {
     public OptionalInt ordinalOfName(String prefix, String objectName) {
         Matcher matcher = Pattern.compile("^" + Pattern.quote(prefix + name + "-") + "(\\d+)$").matcher(objectName);
         return matcher.matches() ? OptionalInt.of(Integer.parseInt(matcher.group(1))) : OptionalInt.empty();
-    }
-
-    public List<KVClusterMember> expectedMembers() {
-        return IntStream.range(0, replicas)
-                .mapToObj(i -> new KVClusterMember(memberName(i), clientURL(i), peerURL(i)))
-                .toList();
     }
 
     private String memberHost(int ordinal) {

@@ -66,11 +66,22 @@ class DesiredServicesTest {
         ClusterAddresses addresses = ClusterAddresses.of(cluster);
 
         assertThat(addresses.clientEndpoint()).isEqualTo("http://demo-client.prod.svc:2379");
-        assertThat(addresses.expectedMembers()).hasSize(3).first().satisfies(member -> {
-            assertThat(member.getName()).isEqualTo("demo-0");
-            assertThat(member.getId()).isNull();
-            assertThat(member.getClientURL()).isEqualTo("http://demo-0.demo-peer.prod.svc:2379");
-            assertThat(member.getPeerURL()).isEqualTo("http://demo-0.demo-peer.prod.svc:2380");
-        });
+        assertThat(addresses.memberName(0)).isEqualTo("demo-0");
+        assertThat(addresses.clientURL(0)).isEqualTo("http://demo-0.demo-peer.prod.svc:2379");
+        assertThat(addresses.peerURL(0)).isEqualTo("http://demo-0.demo-peer.prod.svc:2380");
+        assertThat(addresses.clientURLs()).hasSize(3);
+        assertThat(addresses.dataClaimName(2)).isEqualTo("data-demo-2");
+    }
+
+    @Test
+    void ordinalsAreReadBackFromPeerUrlsAndObjectNames() {
+        ClusterAddresses addresses = ClusterAddresses.of(cluster);
+
+        assertThat(addresses.ordinalOfPeerURL("http://demo-7.demo-peer.prod.svc:2380")).hasValue(7);
+        assertThat(addresses.ordinalOfPeerURL("http://demo-7.demo-peer.other.svc:2380")).isEmpty();
+        assertThat(addresses.ordinalOfPeerURL("http://10.0.0.7:2380")).isEmpty();
+        assertThat(addresses.ordinalOfName("", "demo-12")).hasValue(12);
+        assertThat(addresses.ordinalOfName("data-", "data-demo-3")).hasValue(3);
+        assertThat(addresses.ordinalOfName("", "demo-client")).isEmpty();
     }
 }

@@ -216,10 +216,6 @@ public final class FakeCluster implements ClusterMembers {
         return at(ordinal).map(m -> m.id);
     }
 
-    public synchronized int leaderOrdinal() {
-        return members.get(leaderId).ordinal;
-    }
-
     private void bootstrap(List<String> args) {
         String initialCluster = args.stream().filter(a -> a.startsWith("--initial-cluster=")).findFirst()
                 .orElseThrow().substring("--initial-cluster=".length());
