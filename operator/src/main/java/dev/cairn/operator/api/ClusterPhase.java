@@ -8,6 +8,10 @@ public enum ClusterPhase {
     Creating,
     /** Every member the spec asks for is ready. */
     Running,
-    /** The spec is invalid; the operator leaves whatever runs untouched until it is fixed. */
+    /** A running cluster is being changed: scaled, repaired or upgraded, one step at a time. */
+    Updating,
+    /** A user paused the operator for this cluster with the kv.cairn.dev/paused annotation. */
+    Paused,
+    /** The spec is invalid, or the operator has waited too long for the cluster to get better. */
     Degraded
 }

@@ -30,6 +30,18 @@ public class KVClusterStatus {
 
     private String clientEndpoint;
 
+    /** Name of the member that leads, empty when there is no leader or the cluster cannot be reached. */
+    private String leader;
+
+    /** The pod-template revision the members should run; pods carry theirs in an annotation. */
+    private String revision;
+
+    /** Things that work but are unwise, such as an even number of members. */
+    private List<String> warnings = new ArrayList<>();
+
+    /** When the operator started waiting (RFC 3339); a wait longer than its bound makes the cluster Degraded. */
+    private String waitingSince;
+
     public Long getObservedGeneration() {
         return observedGeneration;
     }
@@ -78,6 +90,38 @@ public class KVClusterStatus {
         this.clientEndpoint = clientEndpoint;
     }
 
+    public String getLeader() {
+        return leader;
+    }
+
+    public void setLeader(String leader) {
+        this.leader = leader;
+    }
+
+    public String getRevision() {
+        return revision;
+    }
+
+    public void setRevision(String revision) {
+        this.revision = revision;
+    }
+
+    public List<String> getWarnings() {
+        return warnings;
+    }
+
+    public void setWarnings(List<String> warnings) {
+        this.warnings = warnings;
+    }
+
+    public String getWaitingSince() {
+        return waitingSince;
+    }
+
+    public void setWaitingSince(String waitingSince) {
+        this.waitingSince = waitingSince;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof KVClusterStatus other
@@ -86,11 +130,16 @@ public class KVClusterStatus {
                 && Objects.equals(conditions, other.conditions)
                 && Objects.equals(readyReplicas, other.readyReplicas)
                 && Objects.equals(members, other.members)
-                && Objects.equals(clientEndpoint, other.clientEndpoint);
+                && Objects.equals(clientEndpoint, other.clientEndpoint)
+                && Objects.equals(leader, other.leader)
+                && Objects.equals(revision, other.revision)
+                && Objects.equals(warnings, other.warnings)
+                && Objects.equals(waitingSince, other.waitingSince);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, phase, conditions, readyReplicas, members, clientEndpoint);
+        return Objects.hash(observedGeneration, phase, conditions, readyReplicas, members, clientEndpoint, leader,
+                revision, warnings, waitingSince);
     }
 }

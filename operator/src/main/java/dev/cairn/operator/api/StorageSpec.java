@@ -1,6 +1,7 @@
 package dev.cairn.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import dev.cairn.operator.plan.PvcReclaimPolicy;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 
@@ -25,6 +26,11 @@ public class StorageSpec {
     @JsonPropertyDescription("StorageClass of the volumes; empty means the cluster default.")
     private String storageClassName;
 
+    @JsonPropertyDescription("What happens to a member's volume after a scale-down removed the member: Retain (default)"
+            + " keeps it for a human, Delete deletes it. A retained volume is wiped anyway before its ordinal rejoins.")
+    @Default("Retain")
+    private PvcReclaimPolicy reclaimPolicy = PvcReclaimPolicy.Retain;
+
     public String getSize() {
         return size;
     }
@@ -39,5 +45,13 @@ public class StorageSpec {
 
     public void setStorageClassName(String storageClassName) {
         this.storageClassName = storageClassName;
+    }
+
+    public PvcReclaimPolicy getReclaimPolicy() {
+        return reclaimPolicy;
+    }
+
+    public void setReclaimPolicy(PvcReclaimPolicy reclaimPolicy) {
+        this.reclaimPolicy = reclaimPolicy;
     }
 }

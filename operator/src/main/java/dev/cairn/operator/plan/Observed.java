@@ -9,7 +9,8 @@ import java.util.Optional;
  * of Kubernetes and gRPC types, and makes every decision testable from a literal.
  *
  * @param desiredMembers     {@code spec.replicas}
- * @param desiredVersion     {@code spec.version}
+ * @param desiredVersion     the revision of the pod template the spec asks for (a fingerprint of version, image and
+ *                           the rest of the template), compared with each pod's {@link PodFacts#version()}
  * @param reclaimPolicy      {@code spec.storage.reclaimPolicy}
  * @param statefulSetExists  false before the first reconcile created it
  * @param currentReplicas    the StatefulSet's {@code spec.replicas}
@@ -17,6 +18,8 @@ import java.util.Optional;
  * @param members            the cluster's member list; empty when the cluster could not be reached
  * @param leaderId           the leader's member id, 0 when there is none
  * @param leaderAppliedIndex the leader's applied index
+ * @param leaderTurnApproved the leader's turn in a rolling upgrade may start: always, unless the cluster is in
+ *                           supervised mode and a human has not approved this revision yet
  */
 public record Observed(
         int desiredMembers,
@@ -27,11 +30,20 @@ public record Observed(
         List<PodFacts> pods,
         List<MemberFacts> members,
         long leaderId,
-        long leaderAppliedIndex) {
+        long leaderAppliedIndex,
+        boolean leaderTurnApproved) {
 
     public Observed {
         pods = List.copyOf(pods);
         members = List.copyOf(members);
+    }
+
+    /** An unsupervised cluster: the leader's turn needs no approval. */
+    public Observed(int desiredMembers, String desiredVersion, PvcReclaimPolicy reclaimPolicy,
+                    boolean statefulSetExists, int currentReplicas, List<PodFacts> pods, List<MemberFacts> members,
+                    long leaderId, long leaderAppliedIndex) {
+        this(desiredMembers, desiredVersion, reclaimPolicy, statefulSetExists, currentReplicas, pods, members, leaderId,
+                leaderAppliedIndex, true);
     }
 
     public Optional<PodFacts> pod(int ordinal) {

@@ -57,18 +57,34 @@ public final class Planner {
         return step.orElseGet(() -> settled(o));
     }
 
-    /** A learner exists: get its pod running, then promote it once it has caught up. Nothing else starts meanwhile. */
+    /**
+     * A learner exists: get its pod running on a volume of its own, then promote it once it has caught up. Nothing
+     * else starts meanwhile.
+     */
     private Optional<Step> finishLearner(Observed o) {
         Optional<MemberFacts> pending = o.members().stream().filter(MemberFacts::learner).findFirst();
         if (pending.isEmpty()) {
             return Optional.empty();
         }
         MemberFacts learner = pending.get();
+        Optional<PodFacts> pod = o.pod(learner.ordinal());
+        boolean running = learner.started() && learner.healthy();
+        boolean staleVolume = !running && pod.map(p -> p.dataLost() && p.pvcExists()).orElse(false);
+        if (staleVolume) {
+            // A former member's data (a retained volume, or a member removed behind our back): the learner must
+            // start empty, so the volume goes first, whatever the reclaim policy says.
+            return Optional.of(new Step.DeletePvc(learner.ordinal()));
+        }
         if (learner.ordinal() >= o.currentReplicas()) {
             // MemberAdd went through but the replicas write did not (or not yet): raise, never add again.
             return Optional.of(new Step.RaiseReplicas(learner.ordinal() + 1));
         }
-        if (!learner.started() || !learner.healthy()) {
+        if (!running) {
+            if (pod.map(p -> p.podExists() && p.dataLost()).orElse(false)) {
+                // The pod left over from the old member runs without a volume of its own (its claim was deleted):
+                // only a new pod gets a fresh volume and joins with state "existing".
+                return Optional.of(new Step.RestartPod(learner.ordinal()));
+            }
             return Optional.of(new Step.Wait("learner %s (ordinal %d) has not started yet"
                     .formatted(hex(learner.id()), learner.ordinal())));
         }
@@ -195,6 +211,10 @@ public final class Planner {
                         .formatted(follower.get().ordinal())));
             }
             return Optional.of(new Step.RestartPod(follower.get().ordinal()));
+        }
+        if (!o.leaderTurnApproved()) {
+            return Optional.of(new Step.Wait(("supervised upgrade: every follower runs revision %s; the leader's "
+                    + "turn waits for approval").formatted(o.desiredVersion())));
         }
         if (o.voters().size() == 1) {
             return Optional.of(new Step.RestartPod(leader.ordinal()));

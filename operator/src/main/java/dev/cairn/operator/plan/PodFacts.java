@@ -7,10 +7,11 @@ package dev.cairn.operator.plan;
  * @param ordinal    the pod's ordinal, {@code <name>-<ordinal>}
  * @param podExists  the pod object exists (it may still be starting)
  * @param ready      the pod passes its readiness probe
- * @param version    the kvnode version the pod runs, {@code null} when there is no pod
+ * @param version    the pod-template revision the pod was created from, {@code null} when there is no pod
  * @param pvcExists  the ordinal's PersistentVolumeClaim exists
- * @param dataLost   the caller judged the member's data gone: the PVC is missing or was recreated after the member
- *                   joined, so the pod can only come back as a new member
+ * @param dataLost   the caller judged that the volume does not hold the data of the member at this ordinal: the PVC
+ *                   is missing, was recreated after the member joined, or holds a former member's data; the pod
+ *                   can only come back as a new member, on a fresh volume
  */
 public record PodFacts(int ordinal, boolean podExists, boolean ready, String version, boolean pvcExists,
         boolean dataLost) {

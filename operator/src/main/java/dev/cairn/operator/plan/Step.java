@@ -31,11 +31,17 @@ public sealed interface Step {
     record LowerReplicas(int to) implements Step {
     }
 
-    /** Delete the PVC of an ordinal no pod or member uses any more; only under {@link PvcReclaimPolicy#Delete}. */
+    /**
+     * Delete the PVC of an ordinal: after a scale-down under {@link PvcReclaimPolicy#Delete}, or, whatever the policy,
+     * when it holds a former member's data and a new learner is about to start on that ordinal.
+     */
     record DeletePvc(int ordinal) implements Step {
     }
 
-    /** Delete the pod so it comes back on the desired version (rolling upgrade). */
+    /**
+     * Delete the pod so that it comes back: on the desired revision (rolling upgrade), or on a fresh volume as the
+     * learner that replaces a member.
+     */
     record RestartPod(int ordinal) implements Step {
     }
 

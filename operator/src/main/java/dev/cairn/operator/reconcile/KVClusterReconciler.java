@@ -1,15 +1,21 @@
 package dev.cairn.operator.reconcile;
 
 import dev.cairn.operator.api.KVCluster;
+import dev.cairn.operator.api.KVClusterAnnotations;
 import dev.cairn.operator.api.KVClusterSpecValidator;
 import dev.cairn.operator.api.KVClusterStatus;
+import dev.cairn.operator.members.ClusterMembers;
+import dev.cairn.operator.members.ClusterMembersFactory;
+import dev.cairn.operator.plan.Observed;
+import dev.cairn.operator.plan.Planner;
+import dev.cairn.operator.plan.Step;
 import dev.cairn.operator.resources.ClusterAddresses;
-import dev.cairn.operator.resources.DesiredClientService;
-import dev.cairn.operator.resources.DesiredDisruptionBudget;
-import dev.cairn.operator.resources.DesiredPeerService;
 import dev.cairn.operator.resources.DesiredStatefulSet;
+import dev.cairn.operator.resources.InitialClusterState;
 import dev.cairn.operator.resources.KvnodeLabels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -19,25 +25,28 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
- * Level-triggered reconciler of a KVCluster: validate the spec, apply the desired objects, write the status.
+ * Level-triggered reconciler of a KVCluster: observe (Kubernetes and the cluster's members), plan one step, keep the
+ * spec-following objects in line, act, write the status, and look again soon while the cluster is not done.
  *
- * <p>The objects are written with plain client calls rather than a JOSDK workflow of dependent resources. The rule
- * that matters most here is "an invalid spec changes nothing": with plain calls it is one {@code if} in front of
- * every write, and nothing can delete an object (no dependent cleanup, no reconcile precondition to get wrong).
- * Coming steps (rolling members, scaling one member at a time) must decide themselves when the StatefulSet may
- * change, which a declarative workflow would hide. Objects are deleted only by the garbage collector, through
- * their owner reference, when the KVCluster is deleted.
+ * <p>The objects are written with plain client calls rather than a JOSDK workflow of dependent resources: "an
+ * invalid spec changes nothing" and "a paused cluster changes nothing" are one {@code if} in front of every write,
+ * nothing can delete an object by accident, and the planner alone decides when the StatefulSet's replicas change.
+ * Objects are deleted only by the garbage collector, through their owner reference, when the KVCluster is deleted;
+ * retained volumes stay, as a StatefulSet's claims always do.
  *
- * <p>Informers on the owned StatefulSets, Services and PodDisruptionBudgets map each event back to the owning
- * cluster, so a deleted or edited object is put back, and StatefulSet readiness flows into the status.
+ * <p>Informers on the owned StatefulSets, Services and PodDisruptionBudgets, and on the pods and claims (mapped back
+ * by their instance label, since the StatefulSet owns them), trigger reconciles. Nothing in Kubernetes changes when a
+ * learner catches up or a member falls ill, so the reconciler also schedules itself: soon while a step is in flight,
+ * at the resync interval once done.
  */
 @ControllerConfiguration(name = KVClusterReconciler.NAME)
 public class KVClusterReconciler implements Reconciler<KVCluster> {
@@ -47,49 +56,83 @@ public class KVClusterReconciler implements Reconciler<KVCluster> {
 
     private static final Logger LOG = Logger.getLogger(KVClusterReconciler.class);
 
-    private final ClusterStatusCalculator statusCalculator = new ClusterStatusCalculator(Clock.systemUTC());
+    private final ClusterMembersFactory membersFactory;
+    private final Failpoints failpoints;
+    private final ReconcileSettings settings;
+    private final Planner planner;
+    private final ClusterStatusCalculator statusCalculator;
+
+    public KVClusterReconciler(ClusterMembersFactory membersFactory, Failpoints failpoints,
+                               ReconcileSettings settings) {
+        this.membersFactory = membersFactory;
+        this.failpoints = failpoints;
+        this.settings = settings;
+        this.planner = new Planner(settings.catchUpBound());
+        this.statusCalculator = new ClusterStatusCalculator(Clock.systemUTC(), settings.stallAfter());
+    }
 
     @Override
     public List<EventSource<?, KVCluster>> prepareEventSources(EventSourceContext<KVCluster> context) {
         return List.of(ownedInformer(StatefulSet.class, context), ownedInformer(Service.class, context),
-                ownedInformer(PodDisruptionBudget.class, context));
+                ownedInformer(PodDisruptionBudget.class, context), labelledInformer(Pod.class, context),
+                labelledInformer(PersistentVolumeClaim.class, context));
     }
 
     @Override
     public UpdateControl<KVCluster> reconcile(KVCluster cluster, Context<KVCluster> context) {
-        String name = cluster.getMetadata().getName();
         // One switch for every write: quarkus.operator-sdk.enable-ssa (off only in the test profile).
         boolean serverSideApply = context.getControllerConfiguration().getConfigurationService()
                 .ssaBasedCreateUpdateMatchForDependentResources();
         List<String> violations = KVClusterSpecValidator.violations(cluster.getSpec());
-        if (violations.isEmpty()) {
-            applyDesiredState(cluster, context, new DesiredStateWriter(context.getClient(), serverSideApply));
-        } else {
+        if (!violations.isEmpty()) {
             LOG.warnf("KVCluster %s/%s has an invalid spec, leaving its objects untouched: %s",
-                    cluster.getMetadata().getNamespace(), name, String.join("; ", violations));
+                    cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(),
+                    String.join("; ", violations));
+            writeStatus(cluster, statusCalculator.invalid(cluster, violations), context, serverSideApply);
+            return UpdateControl.<KVCluster>noUpdate().rescheduleAfter(settings.resyncInterval());
         }
-        KVClusterStatus status = statusCalculator.next(cluster, violations, observed(context, StatefulSet.class, name));
+        if (KVClusterAnnotations.paused(cluster)) {
+            writeStatus(cluster, statusCalculator.paused(cluster), context, serverSideApply);
+            return UpdateControl.<KVCluster>noUpdate().rescheduleAfter(settings.resyncInterval());
+        }
+        DesiredStateWriter writer = new DesiredStateWriter(context.getClient(), serverSideApply);
+        Step step = reconcileOneStep(cluster, context, writer, serverSideApply);
+        return UpdateControl.<KVCluster>noUpdate().rescheduleAfter(
+                step instanceof Step.Done ? settings.resyncInterval() : settings.requeueDelay());
+    }
+
+    private Step reconcileOneStep(KVCluster cluster, Context<KVCluster> context, DesiredStateWriter writer,
+                                  boolean serverSideApply) {
+        KubernetesState state = new KubernetesStateReader(context.getClient()).read(cluster);
+        // The pods that exist are where the cluster answers; before the bootstrap there is nobody to ask.
+        ClusterAddresses addresses = ClusterAddresses.of(cluster, Math.max(state.replicas(), 1));
+        // A client per reconcile: reconciles are seconds apart, and a cached one would outlive a deleted cluster.
+        try (ClusterMembers members = membersFactory.connect(addresses.clientURLs())) {
+            Membership membership = state.statefulSet().isPresent()
+                    ? MembershipReader.read(members, addresses) : Membership.notBootstrapped();
+            boolean bootstrapped = state.templateState() == InitialClusterState.EXISTING;
+            state = new VolumeOwnershipRecorder(context.getClient()).record(state, membership, bootstrapped);
+            InitialClusterState templateState = BootstrapProgress.templateState(state, membership);
+            String revision = DesiredStatefulSet.revision(cluster);
+            Observed facts = FactsMapper.map(cluster, state, membership, revision,
+                    KVClusterAnnotations.leaderUpgradeApproved(cluster, revision), bootstrapped);
+            Step step = planner.next(facts);
+            LOG.debugf("KVCluster %s/%s: %s", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(),
+                    step);
+            new DesiredObjects(writer).write(cluster, context, state, templateState, facts, step);
+            new StepExecutor(context.getClient(), writer, new EventRecorder(context.getClient(), Clock.systemUTC()),
+                    failpoints).execute(step, cluster, state, templateState, members, facts);
+            writeStatus(cluster, statusCalculator.observed(cluster, state, membership, facts, step), context,
+                    serverSideApply);
+            return step;
+        }
+    }
+
+    private static void writeStatus(KVCluster cluster, KVClusterStatus status, Context<KVCluster> context,
+                                    boolean serverSideApply) {
         if (!status.equals(cluster.getStatus())) {
             StatusWriter.write(cluster, status, context, serverSideApply);
         }
-        return UpdateControl.noUpdate();
-    }
-
-    private static void applyDesiredState(KVCluster cluster, Context<KVCluster> context, DesiredStateWriter writer) {
-        ClusterAddresses addresses = ClusterAddresses.of(cluster);
-        String name = cluster.getMetadata().getName();
-        // Services first: members resolve each other through the peer Service as soon as they start.
-        writer.write(DesiredPeerService.of(cluster), observed(context, Service.class, addresses.peerServiceName()));
-        writer.write(DesiredClientService.of(cluster), observed(context, Service.class, addresses.clientServiceName()));
-        writer.write(DesiredStatefulSet.of(cluster), observed(context, StatefulSet.class, name));
-        writer.write(DesiredDisruptionBudget.of(cluster), observed(context, PodDisruptionBudget.class, name));
-    }
-
-    private static <T extends HasMetadata> Optional<T> observed(Context<KVCluster> context, Class<T> type,
-                                                                String name) {
-        return context.getSecondaryResourcesAsStream(type)
-                .filter(resource -> name.equals(resource.getMetadata().getName()))
-                .findFirst();
     }
 
     private static <T extends HasMetadata> InformerEventSource<T, KVCluster> ownedInformer(
@@ -97,6 +140,17 @@ public class KVClusterReconciler implements Reconciler<KVCluster> {
         // Default mapping is by owner reference; the label selector keeps unrelated objects out of the cache.
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, KVCluster.class)
                 .withLabelSelector(KvnodeLabels.MANAGED_SELECTOR)
+                .build(), context);
+    }
+
+    /** Pods and claims are owned by the StatefulSet, not the KVCluster: their instance label names the cluster. */
+    private static <T extends HasMetadata> InformerEventSource<T, KVCluster> labelledInformer(
+            Class<T> type, EventSourceContext<KVCluster> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, KVCluster.class)
+                .withLabelSelector(KvnodeLabels.MANAGED_SELECTOR)
+                .withSecondaryToPrimaryMapper(resource -> Set.of(new ResourceID(
+                        resource.getMetadata().getLabels().get(KvnodeLabels.INSTANCE),
+                        resource.getMetadata().getNamespace())))
                 .build(), context);
     }
 }

@@ -1,8 +1,10 @@
 package dev.cairn.operator.resources;
 
 import dev.cairn.operator.api.KVCluster;
-import dev.cairn.operator.api.KVClusterMember;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -26,6 +28,11 @@ public final class ClusterAddresses {
     public static ClusterAddresses of(KVCluster cluster) {
         return new ClusterAddresses(cluster.getMetadata().getName(), cluster.getMetadata().getNamespace(),
                 cluster.getSpec().getReplicas());
+    }
+
+    /** The addresses of a cluster whose StatefulSet runs {@code replicas} pods, whatever the spec asks for now. */
+    public static ClusterAddresses of(KVCluster cluster, int replicas) {
+        return new ClusterAddresses(cluster.getMetadata().getName(), cluster.getMetadata().getNamespace(), replicas);
     }
 
     public String peerServiceName() {
@@ -65,10 +72,31 @@ public final class ClusterAddresses {
         return namespace + "-" + name;
     }
 
-    public List<KVClusterMember> expectedMembers() {
-        return IntStream.range(0, replicas)
-                .mapToObj(i -> new KVClusterMember(memberName(i), clientURL(i), peerURL(i)))
-                .toList();
+    /** The StatefulSet's claim of an ordinal: {@code <volumeClaimTemplate>-<pod>}, as Kubernetes names it. */
+    public String dataClaimName(int ordinal) {
+        return DesiredStatefulSet.DATA_VOLUME + "-" + memberName(ordinal);
+    }
+
+    /** The client URL of every pod, in ordinal order: where the operator reaches the cluster's API. */
+    public List<String> clientURLs() {
+        return IntStream.range(0, replicas).mapToObj(this::clientURL).toList();
+    }
+
+    /**
+     * The ordinal of a member from its peer URL, which the operator chose when it added the member; empty for a
+     * URL of another shape (a member somebody else added).
+     */
+    public OptionalInt ordinalOfPeerURL(String peerURL) {
+        Pattern shape = Pattern.compile("^http://" + Pattern.quote(name + "-") + "(\\d+)"
+                + Pattern.quote("." + peerServiceName() + "." + namespace + ".svc:" + KvnodePorts.PEER) + "$");
+        Matcher matcher = shape.matcher(peerURL);
+        return matcher.matches() ? OptionalInt.of(Integer.parseInt(matcher.group(1))) : OptionalInt.empty();
+    }
+
+    /** The ordinal of a pod or claim named {@code <prefix><name>-<ordinal>}; empty for other names. */
+    public OptionalInt ordinalOfName(String prefix, String objectName) {
+        Matcher matcher = Pattern.compile("^" + Pattern.quote(prefix + name + "-") + "(\\d+)$").matcher(objectName);
+        return matcher.matches() ? OptionalInt.of(Integer.parseInt(matcher.group(1))) : OptionalInt.empty();
     }
 
     private String memberHost(int ordinal) {

@@ -25,8 +25,10 @@ import java.util.Objects;
  * The StatefulSet that runs a cluster's members.
  *
  * <p>Pods start in parallel, because a new cluster's members must all be up to elect a leader. Updates are
- * {@code OnDelete}: Kubernetes never restarts a member on its own; the operator will roll members one at a time
- * once it can check quorum between steps.
+ * {@code OnDelete}: Kubernetes never restarts a member on its own; the operator rolls members one at a time and
+ * checks quorum between steps. The replicas are the operator's, not the spec's: they follow the member list one
+ * member at a time, and {@code --initial-cluster} always names exactly the ordinals that exist, which is what a
+ * member joining with state {@code existing} must be given.
  */
 public final class DesiredStatefulSet {
 
@@ -37,20 +39,27 @@ public final class DesiredStatefulSet {
     private DesiredStatefulSet() {
     }
 
+    /** The StatefulSet of a bootstrap: every member the spec asks for, started as a new cluster. */
     public static StatefulSet of(KVCluster cluster) {
+        return of(cluster, cluster.getSpec().getReplicas(), InitialClusterState.NEW);
+    }
+
+    public static StatefulSet of(KVCluster cluster, int replicas, InitialClusterState state) {
         String name = cluster.getMetadata().getName();
         KVClusterSpec spec = cluster.getSpec();
-        ClusterAddresses addresses = ClusterAddresses.of(cluster);
+        ClusterAddresses addresses = ClusterAddresses.of(cluster, replicas);
+        PodTemplateSpec template = podTemplate(cluster, addresses, state);
+        template.getMetadata().getAnnotations().put(KvnodeAnnotations.POD_TEMPLATE_REVISION, revision(cluster));
         return new StatefulSetBuilder()
                 .withMetadata(Ownership.metadata(cluster, name))
                 .withNewSpec()
                     .withServiceName(addresses.peerServiceName())
-                    .withReplicas(spec.getReplicas())
+                    .withReplicas(replicas)
                     .withPodManagementPolicy("Parallel")
                     .withNewUpdateStrategy().withType("OnDelete").endUpdateStrategy()
                     .withNewSelector().withMatchLabels(KvnodeLabels.selector(name)).endSelector()
-                    .withTemplate(podTemplate(cluster, addresses))
-                    .withVolumeClaimTemplates(dataClaim(spec.getStorage()))
+                    .withTemplate(template)
+                    .withVolumeClaimTemplates(dataClaim(name, spec.getStorage()))
                 .endSpec()
                 .build();
     }
@@ -62,7 +71,17 @@ public final class DesiredStatefulSet {
         return DEFAULT_IMAGE_REPOSITORY + ":" + spec.getVersion();
     }
 
-    private static PodTemplateSpec podTemplate(KVCluster cluster, ClusterAddresses addresses) {
+    /**
+     * The revision of the pod template: a change of version, image, resources or scheduling changes it, and pods
+     * whose annotation differs are rolled. It is taken over the template as it would be for an empty cluster, so
+     * the membership flags that follow the replicas (which a member with data ignores) never cause a restart.
+     */
+    public static String revision(KVCluster cluster) {
+        return PodTemplateRevision.of(podTemplate(cluster, ClusterAddresses.of(cluster, 0), InitialClusterState.NEW));
+    }
+
+    private static PodTemplateSpec podTemplate(KVCluster cluster, ClusterAddresses addresses,
+                                               InitialClusterState state) {
         String name = cluster.getMetadata().getName();
         PodTemplateOverrides overrides = Objects.requireNonNullElseGet(
                 cluster.getSpec().getPodTemplate(), PodTemplateOverrides::new);
@@ -72,13 +91,17 @@ public final class DesiredStatefulSet {
             labels.putAll(overrides.getLabels());
         }
         labels.putAll(KvnodeLabels.all(name));
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (overrides.getAnnotations() != null) {
+            annotations.putAll(overrides.getAnnotations());
+        }
         return new PodTemplateSpecBuilder()
                 .withNewMetadata()
                     .withLabels(labels)
-                    .withAnnotations(overrides.getAnnotations())
+                    .withAnnotations(annotations)
                 .endMetadata()
                 .withNewSpec()
-                    .withContainers(container(cluster.getSpec(), addresses))
+                    .withContainers(container(cluster.getSpec(), addresses, state))
                     .withAffinity(overrides.getAffinity())
                     .withTolerations(overrides.getTolerations())
                     .withNodeSelector(overrides.getNodeSelector())
@@ -88,12 +111,12 @@ public final class DesiredStatefulSet {
                 .build();
     }
 
-    private static Container container(KVClusterSpec spec, ClusterAddresses addresses) {
+    private static Container container(KVClusterSpec spec, ClusterAddresses addresses, InitialClusterState state) {
         return new ContainerBuilder()
                 .withName(CONTAINER)
                 .withImage(image(spec))
                 .withCommand(KvnodeCommandLine.command())
-                .withArgs(KvnodeCommandLine.args(addresses))
+                .withArgs(KvnodeCommandLine.args(addresses, state))
                 .withEnv(
                         new EnvVarBuilder().withName(KvnodeCommandLine.POD_NAME)
                                 .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef()
@@ -135,11 +158,12 @@ public final class DesiredStatefulSet {
                 .build();
     }
 
-    private static PersistentVolumeClaim dataClaim(StorageSpec storage) {
+    /** Labelled like every managed object, so the operator's informers see the claims the StatefulSet makes. */
+    private static PersistentVolumeClaim dataClaim(String clusterName, StorageSpec storage) {
         StorageSpec effective = Objects.requireNonNullElseGet(storage, StorageSpec::new);
         String size = Objects.requireNonNullElse(effective.getSize(), StorageSpec.DEFAULT_SIZE);
         return new PersistentVolumeClaimBuilder()
-                .withNewMetadata().withName(DATA_VOLUME).endMetadata()
+                .withNewMetadata().withName(DATA_VOLUME).withLabels(KvnodeLabels.all(clusterName)).endMetadata()
                 .withNewSpec()
                     .withAccessModes("ReadWriteOnce")
                     .withStorageClassName(effective.getStorageClassName())

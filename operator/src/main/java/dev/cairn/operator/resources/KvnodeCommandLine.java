@@ -13,6 +13,7 @@ public final class KvnodeCommandLine {
     public static final String DATA_DIR = DATA_MOUNT + "/data";
     public static final String POD_NAME = "POD_NAME";
     public static final String POD_NAMESPACE = "POD_NAMESPACE";
+    public static final String INITIAL_CLUSTER_STATE_FLAG = "--initial-cluster-state=";
 
     private KvnodeCommandLine() {
     }
@@ -21,7 +22,7 @@ public final class KvnodeCommandLine {
         return List.of("kvnode", "serve");
     }
 
-    public static List<String> args(ClusterAddresses addresses) {
+    public static List<String> args(ClusterAddresses addresses, InitialClusterState state) {
         String ownHost = "$(" + POD_NAME + ")." + addresses.peerServiceName() + ".$(" + POD_NAMESPACE + ").svc";
         return List.of(
                 "--name=$(" + POD_NAME + ")",
@@ -32,7 +33,7 @@ public final class KvnodeCommandLine {
                 "--initial-advertise-peer-urls=http://" + ownHost + ":" + KvnodePorts.PEER,
                 "--listen-metrics-urls=http://0.0.0.0:" + KvnodePorts.METRICS,
                 "--initial-cluster=" + addresses.initialCluster(),
-                "--initial-cluster-state=new",
+                INITIAL_CLUSTER_STATE_FLAG + state.flagValue(),
                 "--initial-cluster-token=" + addresses.initialClusterToken());
     }
 }

@@ -61,4 +61,33 @@ class PlannerReplacementTest {
         Observed o = healthy(3).pod(2, p -> freshVolume(2)).build();
         assertThat(planner.next(o)).isEqualTo(new Step.RemoveMember(id(2), 2));
     }
+
+    @Test
+    void aLearnerOnAFormerMembersVolumeHasTheVolumeDeletedFirst() {
+        // Re-added after a removal behind the operator's back: the pod still runs on the old member's data.
+        Observed o = healthy(3).removeMember(2).addMember(MemberFacts.learner(200, 2, 0).notStarted())
+                .pod(2, p -> new PodFacts(2, true, false, ClusterFixture.OLD, true, true)).build();
+        assertThat(planner.next(o)).isEqualTo(new Step.DeletePvc(2));
+    }
+
+    @Test
+    void thenItsLeftOverPodIsRestartedToJoinOnAFreshVolume() {
+        Observed o = healthy(3).removeMember(2).addMember(MemberFacts.learner(200, 2, 0).notStarted())
+                .pod(2, p -> new PodFacts(2, true, false, ClusterFixture.OLD, false, true)).build();
+        assertThat(planner.next(o)).isEqualTo(new Step.RestartPod(2));
+    }
+
+    @Test
+    void aRetainedVolumeIsDeletedBeforeTheReplicasAreRaisedForItsOrdinal() {
+        Observed o = healthy(3).desired(4).addMember(MemberFacts.learner(200, 3, 0).notStarted())
+                .pod(3, p -> new PodFacts(3, false, false, null, true, true)).build();
+        assertThat(planner.next(o)).isEqualTo(new Step.DeletePvc(3));
+    }
+
+    @Test
+    void aLearnerThatRunsIsPromotedWhateverTheVolumeAnnotationSays() {
+        Observed o = healthy(3).removeMember(1).addMember(MemberFacts.learner(200, 1, LEADER_INDEX))
+                .pod(1, p -> freshVolume(1)).build();
+        assertThat(planner.next(o)).isEqualTo(new Step.Promote(200));
+    }
 }

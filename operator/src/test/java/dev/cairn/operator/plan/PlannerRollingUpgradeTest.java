@@ -59,6 +59,23 @@ class PlannerRollingUpgradeTest {
     }
 
     @Test
+    void supervisedUpgradeWaitsForApprovalBeforeTheLeadersTurn() {
+        Observed o = healthy(3).version(NEW).podVersion(1, NEW).podVersion(2, NEW).build();
+        Observed unapproved = new Observed(o.desiredMembers(), o.desiredVersion(), o.reclaimPolicy(), true,
+                o.currentReplicas(), o.pods(), o.members(), o.leaderId(), o.leaderAppliedIndex(), false);
+        assertThat(planner.next(unapproved)).isEqualTo(new Step.Wait(
+                "supervised upgrade: every follower runs revision 0.2.0; the leader's turn waits for approval"));
+    }
+
+    @Test
+    void supervisedUpgradeStillRollsFollowersWithoutApproval() {
+        Observed o = healthy(3).version(NEW).podVersion(1, NEW).build();
+        Observed unapproved = new Observed(o.desiredMembers(), o.desiredVersion(), o.reclaimPolicy(), true,
+                o.currentReplicas(), o.pods(), o.members(), o.leaderId(), o.leaderAppliedIndex(), false);
+        assertThat(planner.next(unapproved)).isEqualTo(new Step.RestartPod(2));
+    }
+
+    @Test
     void movesLeadershipToAnUpgradedFollowerBeforeTheLeader() {
         Observed o = healthy(3).version(NEW).podVersion(1, NEW).podVersion(2, NEW).build();
         assertThat(planner.next(o)).isEqualTo(new Step.MoveLeader(id(0), id(1)));

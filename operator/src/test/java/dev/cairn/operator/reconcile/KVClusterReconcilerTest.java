@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -113,7 +112,8 @@ class KVClusterReconcilerTest {
     }
 
     @Test
-    void statusFollowsTheStatefulSetsReadiness() {
+    void newClusterIsCreatingUntilItsMembersAnswer() {
+        // No kubelet runs here: the pods never start, so the modelled cluster never forms.
         create(TestClusters.valid("bravo", NAMESPACE));
 
         eventually().untilAsserted(() -> {
@@ -122,28 +122,16 @@ class KVClusterReconcilerTest {
             assertThat(status).isNotNull();
             assertThat(status.getObservedGeneration()).isEqualTo(cluster.getMetadata().getGeneration());
             assertThat(status.getClientEndpoint()).isEqualTo("http://bravo-client.cairn-test.svc:2379");
-            assertThat(status.getMembers()).hasSize(3);
             assertThat(status.getPhase()).isEqualTo(ClusterPhase.Creating);
             assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
+            assertThat(condition(status, "Ready").getReason()).isEqualTo("Unreachable");
             assertThat(condition(status, "Progressing").getStatus()).isEqualTo("True");
-            assertThat(condition(status, "Degraded").getStatus()).isEqualTo("False");
-        });
-
-        StatefulSet statefulSet = awaitStatefulSet("bravo");
-        statefulSet.setStatus(new StatefulSetStatusBuilder().withReplicas(3).withReadyReplicas(3).build());
-        client.resource(statefulSet).updateStatus();
-
-        eventually().untilAsserted(() -> {
-            KVClusterStatus status = stored("bravo").getStatus();
-            assertThat(status.getPhase()).isEqualTo(ClusterPhase.Running);
-            assertThat(status.getReadyReplicas()).isEqualTo(3);
-            assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
-            assertThat(condition(status, "Progressing").getStatus()).isEqualTo("False");
+            assertThat(condition(status, "Degraded").getReason()).isEqualTo("AsExpected");
         });
     }
 
     @Test
-    void specChangesFlowIntoTheStatefulSet() {
+    void specChangesFlowIntoTheTemplateWhileReplicasWaitForTheMembers() {
         create(TestClusters.valid("charlie", NAMESPACE));
         awaitStatefulSet("charlie");
 
@@ -157,14 +145,14 @@ class KVClusterReconcilerTest {
         eventually().untilAsserted(() -> {
             StatefulSet statefulSet = get(StatefulSet.class, "charlie");
             var container = statefulSet.getSpec().getTemplate().getSpec().getContainers().get(0);
-            assertThat(statefulSet.getSpec().getReplicas()).isEqualTo(5);
             assertThat(container.getImage()).isEqualTo("registry.example/kvnode:dev");
             assertThat(container.getResources().getRequests()).containsEntry("cpu", new Quantity("250m"));
-            assertThat(container.getArgs()).anySatisfy(arg -> assertThat(arg)
-                    .startsWith("--initial-cluster=").contains("charlie-4=http://charlie-4.charlie-peer"));
             assertThat(stored("charlie").getStatus().getObservedGeneration())
                     .isEqualTo(edited.getMetadata().getGeneration());
-            assertThat(stored("charlie").getStatus().getMembers()).hasSize(5);
+            // Members are added one at a time by the planner, which needs a cluster that answers: none here.
+            assertThat(statefulSet.getSpec().getReplicas()).isEqualTo(3);
+            assertThat(container.getArgs()).anySatisfy(arg -> assertThat(arg)
+                    .startsWith("--initial-cluster=").doesNotContain("charlie-3"));
         });
     }
 

@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class DesiredServicesTest {
 
@@ -43,8 +45,8 @@ class DesiredServicesTest {
     }
 
     @Test
-    void disruptionBudgetAllowsOneMemberDownAtATime() {
-        PodDisruptionBudget budget = DesiredDisruptionBudget.of(cluster);
+    void disruptionBudgetOfThreeVotersAllowsOneMemberDownAtATime() {
+        PodDisruptionBudget budget = DesiredDisruptionBudget.of(cluster, 3);
 
         assertThat(budget.getMetadata().getName()).isEqualTo("demo");
         assertThat(budget.getMetadata().getOwnerReferences()).hasSize(1);
@@ -52,16 +54,34 @@ class DesiredServicesTest {
         assertThat(budget.getSpec().getSelector().getMatchLabels()).isEqualTo(KvnodeLabels.selector("demo"));
     }
 
+    @ParameterizedTest(name = "{0} voters: {1} may be down")
+    @CsvSource({"1, 1", "2, 1", "3, 1", "4, 1", "5, 2", "6, 2", "7, 3", "9, 4"})
+    void disruptionBudgetKeepsTheVotersMajority(int voters, int maxUnavailable) {
+        assertThat(DesiredDisruptionBudget.of(cluster, voters).getSpec().getMaxUnavailable().getIntVal())
+                .isEqualTo(maxUnavailable);
+    }
+
     @Test
     void addressesUseTheHeadlessServiceDnsNames() {
         ClusterAddresses addresses = ClusterAddresses.of(cluster);
 
         assertThat(addresses.clientEndpoint()).isEqualTo("http://demo-client.prod.svc:2379");
-        assertThat(addresses.expectedMembers()).hasSize(3).first().satisfies(member -> {
-            assertThat(member.getName()).isEqualTo("demo-0");
-            assertThat(member.getId()).isNull();
-            assertThat(member.getClientURL()).isEqualTo("http://demo-0.demo-peer.prod.svc:2379");
-            assertThat(member.getPeerURL()).isEqualTo("http://demo-0.demo-peer.prod.svc:2380");
-        });
+        assertThat(addresses.memberName(0)).isEqualTo("demo-0");
+        assertThat(addresses.clientURL(0)).isEqualTo("http://demo-0.demo-peer.prod.svc:2379");
+        assertThat(addresses.peerURL(0)).isEqualTo("http://demo-0.demo-peer.prod.svc:2380");
+        assertThat(addresses.clientURLs()).hasSize(3);
+        assertThat(addresses.dataClaimName(2)).isEqualTo("data-demo-2");
+    }
+
+    @Test
+    void ordinalsAreReadBackFromPeerUrlsAndObjectNames() {
+        ClusterAddresses addresses = ClusterAddresses.of(cluster);
+
+        assertThat(addresses.ordinalOfPeerURL("http://demo-7.demo-peer.prod.svc:2380")).hasValue(7);
+        assertThat(addresses.ordinalOfPeerURL("http://demo-7.demo-peer.other.svc:2380")).isEmpty();
+        assertThat(addresses.ordinalOfPeerURL("http://10.0.0.7:2380")).isEmpty();
+        assertThat(addresses.ordinalOfName("", "demo-12")).hasValue(12);
+        assertThat(addresses.ordinalOfName("data-", "data-demo-3")).hasValue(3);
+        assertThat(addresses.ordinalOfName("", "demo-client")).isEmpty();
     }
 }

@@ -1,0 +1,48 @@
+package dev.cairn.operator.reconcile;
+
+import static dev.cairn.operator.reconcile.ClusterLifecycle.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cairn.operator.reconcile.fake.FakeClusters;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Reconcile count, duration and errors come from quarkus-operator-sdk's Micrometer binding (JOSDK's names), not
+ * from code of ours: this test pins the names that dashboards and alerts will use.
+ */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class ReconcileMetricsTest {
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    FakeClusters clusters;
+
+    @Inject
+    MeterRegistry registry;
+
+    @Test
+    void reconcilesAreCountedAndTimed() {
+        try (ClusterLifecycle c = new ClusterLifecycle(client, clusters, "metered").create(k -> { })) {
+            c.awaitSettled(3);
+
+            eventually().untilAsserted(() -> {
+                assertThat(registry.find("operator.sdk.reconciliations.started").tag("name", "metered").counter())
+                        .isNotNull().satisfies(counter -> assertThat(counter.count()).isPositive());
+                assertThat(registry.find("operator.sdk.reconciliations.success").tag("name", "metered").counter())
+                        .isNotNull();
+                // One timer per controller and outcome tags; together they count every reconcile.
+                assertThat(registry.find("operator.sdk.controllers.execution.reconcile").timers().stream()
+                        .mapToLong(Timer::count).sum()).isPositive();
+            });
+        }
+    }
+}
