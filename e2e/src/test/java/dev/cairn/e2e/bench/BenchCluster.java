@@ -83,7 +83,7 @@ public final class BenchCluster {
                 }
             }
         } catch (IllegalStateException | IOException e) {
-            String reason = "cluster did not start or preload failed: " + firstLine(e.getMessage()) + " (logs in "
+            String reason = "cluster did not start or preload failed: " + summary(e.getMessage()) + " (logs in "
                     + dir + ")";
             System.err.println("  " + reason);
             for (String workload : plan.workloads()) {
@@ -112,8 +112,21 @@ public final class BenchCluster {
         System.err.println("[" + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "] " + cluster + ": " + what);
     }
 
-    private static String firstLine(String message) {
-        return message == null ? "" : message.lines().findFirst().orElse("");
+    /**
+     * The first line of a failure and, when it carries a server log's tail, that tail's last line: "exited with 1
+     * before serving" says little without the member's own last word.
+     */
+    static String summary(String message) {
+        if (message == null) {
+            return "";
+        }
+        List<String> lines = message.lines().filter(l -> !l.isBlank()).toList();
+        if (lines.isEmpty()) {
+            return "";
+        }
+        String first = lines.get(0);
+        String last = lines.get(lines.size() - 1);
+        return lines.size() == 1 ? first : first.replaceAll(":\\s*$", "") + " … " + last.trim();
     }
 
     private static String loadAverage() {
