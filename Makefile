@@ -5,7 +5,7 @@ MVNW := ./mvnw -B -ntp
 # apt-get needs root; use sudo when we are not root and it is there.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo)
 
-.PHONY: demo test deps build clean bench-raft bench-storage bench-compare soak-kill
+.PHONY: demo test deps build clean bench-raft bench-storage bench-compare bench-cluster soak-kill
 
 ## demo: start a kvnode, write and read a key with etcdctl, show what happened, stop cleanly.
 demo: deps
@@ -67,3 +67,17 @@ bench-compare: deps
 	$(MVNW) -q -f e2e/pom.xml exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
 		-Dexec.args="-Xmx2g -Dkvnode.jar=$(CURDIR)/kvnode/target/kvnode.jar -Dbench.dir=$(CURDIR)/e2e/target/bench-compare \
 		-Dbench.out=$(CURDIR)/e2e/target/bench-compare.md $(BENCH_OPTS) -cp %classpath dev.cairn.e2e.bench.BenchCompare"
+
+## bench-cluster: `kvnode bench` workloads (put, range l|s, txn-put, watch fan-out) at 1, 16, 64 and 256 clients against
+## a real etcd cluster and then a kvnode cluster of the same size (1 and 3 members), one after the other on loopback;
+## prints one Markdown table with both sides and their ratio, also written to e2e/target/bench-cluster.md. About
+## 20 minutes with the defaults; a short run, e.g.:
+##   make bench-cluster BENCH_OPTS="-Dbench.members=1 -Dbench.clients=1,16 -Dbench.duration=3s -Dbench.warmup=1s"
+## Other settings: bench.workloads, bench.kinds, bench.conns, bench.keySpace, bench.keySize, bench.valSize,
+## bench.txnOps, bench.watchPutRate (see e2e/.../bench/ClusterBenchPlan.java and docs/benchmarks.md).
+bench-cluster: deps
+	$(MVNW) -q -pl kvnode -am install -DskipTests
+	$(MVNW) -q -pl e2e test-compile
+	$(MVNW) -q -f e2e/pom.xml exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
+		-Dexec.args="-Xmx1g -Dkvnode.jar=$(CURDIR)/kvnode/target/kvnode.jar -Dbench.dir=$(CURDIR)/e2e/target/bench-cluster \
+		-Dbench.out=$(CURDIR)/e2e/target/bench-cluster.md $(BENCH_OPTS) -cp %classpath dev.cairn.e2e.bench.BenchCluster"

@@ -51,24 +51,42 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    /** Forks the server on {@code dataDir} (created by the server when missing) and returns at once. */
+    /** Forks a one-member server on {@code dataDir} (created by the server when missing) and returns at once. */
     static ServerProcess start(Kind kind, Path dataDir, Ports ports, Path kvnodeJar) throws IOException {
+        return start(kind, "bench", dataDir, ports, "bench=" + peerUrl(ports), "etcd-cluster", kvnodeJar);
+    }
+
+    /**
+     * Forks member {@code name} of the cluster {@code initialCluster} (etcd's {@code name=peerURL,...}), with the
+     * same etcd flags for etcd and kvnode, and returns at once.
+     */
+    static ServerProcess start(Kind kind, String name, Path dataDir, Ports ports, String initialCluster, String token,
+            Path kvnodeJar) throws IOException {
         int client = ports.client();
-        String clientUrl = "http://127.0.0.1:" + client;
-        String peerUrl = "http://127.0.0.1:" + ports.peer();
+        String clientUrl = clientUrl(ports);
+        String peerUrl = peerUrl(ports);
         List<String> command = new ArrayList<>(kind == Kind.ETCD
                 ? List.of(etcdBinary())
                 : List.of(javaBinary(), "-jar", kvnodeJar.toString(), "serve"));
-        command.addAll(List.of("--name", "bench", "--data-dir", dataDir.toString(),
+        command.addAll(List.of("--name", name, "--data-dir", dataDir.toString(),
                 "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
                 "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
-                "--initial-cluster", "bench=" + peerUrl));
+                "--initial-cluster", initialCluster, "--initial-cluster-state", "new",
+                "--initial-cluster-token", token));
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         long startNanos = System.nanoTime();
         Process process = builder.start();
         return new ServerProcess(kind, dataDir, log, client, process, startNanos);
+    }
+
+    static String clientUrl(Ports ports) {
+        return "http://127.0.0.1:" + ports.client();
+    }
+
+    static String peerUrl(Ports ports) {
+        return "http://127.0.0.1:" + ports.peer();
     }
 
     /** A new channel to this server; callbacks run on the transport's threads (no executor hop per response). */

@@ -1,12 +1,13 @@
 package dev.cairn.kvnode.cli;
 
+import dev.cairn.kvnode.cli.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code kvnode}: the etcd-compatible member of a Cairn cluster. */
 @Command(name = "kvnode", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "A Raft replicated key-value server that speaks the etcd v3 API.",
-        subcommands = {ServeCommand.class, SnapshotCommand.class})
+        subcommands = {ServeCommand.class, SnapshotCommand.class, BenchCommand.class})
 public final class KvnodeCommand implements Runnable {
 
     public static void main(String[] args) {

@@ -149,23 +149,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** A duration as Go (and so etcd) writes it: 100ms, 1s, 1m30s. */
     static Duration goDuration(String value) {
-        java.util.regex.Matcher part = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value);
-        Duration total = Duration.ZERO;
-        int end = 0;
-        while (part.find() && part.start() == end) {
-            long amount = Long.parseLong(part.group(1));
-            total = total.plus(switch (part.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            });
-            end = part.end();
-        }
-        if (end == 0 || end != value.length()) {
-            throw new IllegalArgumentException("'" + value + "' is not a duration like 100ms or 1s");
-        }
-        return total;
+        return GoDuration.parse(value);
     }
 
     static List<URI> urls(String commaSeparated) {

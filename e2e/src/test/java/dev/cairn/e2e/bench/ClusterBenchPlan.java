@@ -1,0 +1,99 @@
+package dev.cairn.e2e.bench;
+
+import dev.cairn.e2e.bench.ServerProcess.Kind;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * What {@code make bench-cluster} runs, from system properties (BENCH_OPTS): cluster sizes, client counts,
+ * workloads, and the {@code kvnode bench} flags each row gets. Every row of both servers gets exactly the same flags.
+ */
+record ClusterBenchPlan(List<Integer> members, List<Integer> clients, List<String> workloads, List<Kind> kinds,
+        String duration, String warmup, int maxConns, int keySpace, int keySize, int valSize, int txnOps,
+        int watchPutRate) {
+
+    static final List<String> ALL_WORKLOADS = List.of("put", "range-l", "range-s", "txn-put", "watch");
+
+    ClusterBenchPlan {
+        for (String workload : workloads) {
+            if (!ALL_WORKLOADS.contains(workload)) {
+                throw new IllegalArgumentException("bench.workloads: unknown workload '" + workload + "', known: "
+                        + ALL_WORKLOADS);
+            }
+        }
+        if (keySpace % txnOps != 0) {
+            throw new IllegalArgumentException("bench.keySpace must be a multiple of bench.txnOps");
+        }
+    }
+
+    static ClusterBenchPlan from(Properties p) {
+        return new ClusterBenchPlan(ints(p.getProperty("bench.members", "1,3")),
+                ints(p.getProperty("bench.clients", "1,16,64,256")),
+                strings(p.getProperty("bench.workloads", String.join(",", ALL_WORKLOADS))),
+                strings(p.getProperty("bench.kinds", "etcd,kvnode")).stream()
+                        .map(k -> Kind.valueOf(k.toUpperCase(Locale.ROOT))).toList(),
+                p.getProperty("bench.duration", "10s"), p.getProperty("bench.warmup", "2s"),
+                Integer.parseInt(p.getProperty("bench.conns", "8")),
+                Integer.parseInt(p.getProperty("bench.keySpace", "10000")),
+                Integer.parseInt(p.getProperty("bench.keySize", "8")),
+                Integer.parseInt(p.getProperty("bench.valSize", "256")),
+                Integer.parseInt(p.getProperty("bench.txnOps", "4")),
+                Integer.parseInt(p.getProperty("bench.watchPutRate", "100")));
+    }
+
+    /** The table's name of a workload. */
+    static String label(String workload) {
+        return switch (workload) {
+            case "range-l" -> "range (linearizable)";
+            case "range-s" -> "range (serializable)";
+            case "txn-put" -> "txn-put";
+            case "watch" -> "watch (events/s, put→event)";
+            default -> workload;
+        };
+    }
+
+    /**
+     * The flags of one row. Connections: one per client up to {@code maxConns}, spread over every member as etcd's
+     * benchmark spreads them, so a 3-member cluster is loaded through followers too. For watch, --clients is the
+     * number of watchers (one writer at a fixed rate).
+     */
+    List<String> benchArgs(String workload, String endpoints, int clientCount) {
+        List<String> args = new ArrayList<>(switch (workload) {
+            case "put" -> List.of("put");
+            case "range-l" -> List.of("range", "--consistency", "l");
+            case "range-s" -> List.of("range", "--consistency", "s");
+            case "txn-put" -> List.of("txn-put", "--txn-ops", Integer.toString(txnOps));
+            case "watch" -> List.of("watch", "--put-rate", Integer.toString(watchPutRate));
+            default -> throw new IllegalArgumentException(workload);
+        });
+        args.addAll(common(endpoints, clientCount));
+        args.addAll(List.of("--duration", duration, "--warmup", warmup));
+        return args;
+    }
+
+    /** Loads every key of the key space once (txns of txnOps puts), so that ranges find what they read. */
+    List<String> preloadArgs(String endpoints) {
+        List<String> args = new ArrayList<>(List.of("txn-put", "--txn-ops", Integer.toString(txnOps),
+                "--sequential-keys", "--total", Integer.toString(keySpace / txnOps)));
+        args.addAll(common(endpoints, Math.min(16, maxConns * 2)));
+        return args;
+    }
+
+    private List<String> common(String endpoints, int clientCount) {
+        return List.of("--endpoints", endpoints, "--clients", Integer.toString(clientCount),
+                "--conns", Integer.toString(Math.max(1, Math.min(clientCount, maxConns))),
+                "--key-size", Integer.toString(keySize), "--val-size", Integer.toString(valSize),
+                "--key-space-size", Integer.toString(keySpace));
+    }
+
+    private static List<Integer> ints(String csv) {
+        return strings(csv).stream().map(Integer::parseInt).toList();
+    }
+
+    private static List<String> strings(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.cairn.e2e.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cairn.e2e.bench.ServerProcess.Kind;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class ClusterBenchPlanTest {
+
+    @Test
+    void defaultsAreTheIssuesSweep() {
+        ClusterBenchPlan plan = ClusterBenchPlan.from(new Properties());
+        assertThat(plan.members()).containsExactly(1, 3);
+        assertThat(plan.clients()).containsExactly(1, 16, 64, 256);
+        assertThat(plan.workloads()).containsExactly("put", "range-l", "range-s", "txn-put", "watch");
+        assertThat(plan.kinds()).containsExactly(Kind.ETCD, Kind.KVNODE);
+    }
+
+    @Test
+    void rowsGetTheSameFlagsWithConnectionsCappedAndWorkloadOptions() {
+        Properties p = new Properties();
+        p.setProperty("bench.members", "3");
+        p.setProperty("bench.clients", "1, 64");
+        p.setProperty("bench.duration", "5s");
+        p.setProperty("bench.conns", "8");
+        ClusterBenchPlan plan = ClusterBenchPlan.from(p);
+        assertThat(plan.benchArgs("range-s", "http://a:1,http://b:2", 64)).containsExactly("range", "--consistency",
+                "s", "--endpoints", "http://a:1,http://b:2", "--clients", "64", "--conns", "8", "--key-size", "8",
+                "--val-size", "256", "--key-space-size", "10000", "--duration", "5s", "--warmup", "2s");
+        assertThat(plan.benchArgs("put", "e", 1)).containsSequence("--clients", "1", "--conns", "1");
+        assertThat(plan.benchArgs("watch", "e", 16)).startsWith("watch", "--put-rate", "100");
+        assertThat(plan.preloadArgs("e")).startsWith("txn-put", "--txn-ops", "4", "--sequential-keys", "--total",
+                "2500");
+    }
+
+    @Test
+    void unknownWorkloadsAreRefused() {
+        Properties p = new Properties();
+        p.setProperty("bench.workloads", "put,delete");
+        assertThatThrownBy(() -> ClusterBenchPlan.from(p)).hasMessageContaining("'delete'");
+    }
+
+    @Test
+    void benchJsonIsReducedToTheTablesFigures() {
+        ComparisonTable.Measurement m = BenchProcess.parse("{\"workload\":\"put\",\"opsPerSecond\":2500.5,"
+                + "\"latencyMs\":{\"p50\":1.25,\"p99\":9.5},\"errors\":{\"UNAVAILABLE\":3,\"UNKNOWN\":1},"
+                + "\"errorMessages\":{\"UNAVAILABLE\":\"etcdserver: no leader\"}}");
+        assertThat(m).isEqualTo(new ComparisonTable.Measurement(2500.5, 1.25, 9.5, 4,
+                "UNAVAILABLE: etcdserver: no leader"));
+    }
+}
