@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
 final class OutputNormalizer {
     private static final Pattern LEASE_GRANTED = Pattern.compile("\\blease ([0-9a-f]{1,16}) granted with");
     private static final Pattern LEASE_GRANTED_JSON = Pattern.compile("\"ID\":(\\d+),\"TTL\"");
-    private static final Pattern MEMBER_ADDED = Pattern.compile("\\bMember ([0-9a-f]{1,16}) added to cluster");
+    private static final Pattern MEMBER_ADDED = Pattern.compile("\\bMember +([0-9a-f]{1,16}) added to cluster");
     private static final Pattern HASH_JSON = Pattern.compile("\"hash\":(\\d+)");
     private static final Pattern HASH_SIMPLE = Pattern.compile("(?m)^(<client:[^>]+>), (\\d+)$");
     /** {@code endpoint status} in the simple format: endpoint, id, version, db size, leader?, learner?, term, index,
@@ -73,7 +73,7 @@ final class OutputNormalizer {
         out = serverState(out);
         out = hashes(out);
         out = sortInitialCluster(out);
-        return out;
+        return tables(out);
     }
 
     private String addresses(String text) {
@@ -117,8 +117,11 @@ final class OutputNormalizer {
             String padded = String.format("%016x", id.getKey());
             String bare = Long.toHexString(id.getKey());
             out = out.replaceAll("(?<![0-9A-Za-z])" + padded + "(?![0-9A-Za-z])", label);
-            // etcd prints member ids unpadded; a short one could be any number, so only long forms are replaced.
+            // etcd prints member ids unpadded, or space-padded to 16 ("Member %16x updated"), so an id that
+            // happens to be shorter shifts the text; a short one could be any number, so only long forms are replaced.
             if (bare.length() >= 8) {
+                out = out.replaceAll("(?<![0-9A-Za-z])" + " ".repeat(16 - bare.length()) + bare + "(?![0-9A-Za-z])",
+                        label);
                 out = out.replaceAll("(?<![0-9A-Za-z])" + bare + "(?![0-9A-Za-z])", label);
             }
             out = out.replaceAll("(" + ID_KEYS + ")" + Long.toUnsignedString(id.getKey()) + "(?![0-9])",
@@ -153,6 +156,19 @@ final class OutputNormalizer {
     private static String sortInitialCluster(String text) {
         return replaceGroup(INITIAL_CLUSTER, text, 1,
                 members -> Arrays.stream(members.split(",")).sorted().collect(Collectors.joining(",")));
+    }
+
+    /**
+     * etcdctl's tables size their columns to the widest cell, and the cells hold ids and URLs whose lengths differ
+     * between the clusters: cells are compared without their padding, borders without their widths.
+     */
+    private static String tables(String text) {
+        return text.lines().map(line -> {
+            if (line.matches("\\+[-+]+\\+")) {
+                return "+---+";
+            }
+            return line.startsWith("|") && line.endsWith("|") ? line.replaceAll(" *\\| *", " | ").strip() : line;
+        }).collect(Collectors.joining("\n", "", text.endsWith("\n") ? "\n" : ""));
     }
 
     private static String replaceGroup(Pattern pattern, String text, int group, Function<String, String> with) {

@@ -107,4 +107,22 @@ class OutputNormalizerTest {
                 "http://127.0.0.1:2381");
         assertThat(short_.normalize("127.0.0.1:23790")).isEqualTo("127.0.0.1:23790");
     }
+
+    @Test
+    void idsPaddedToSixteenAndTableCellsAreComparedWithoutTheirPadding() {
+        // m1's id has 16 hex digits; a cluster on other ports may have a 15-digit one, printed with a leading space.
+        assertThat(normalizer.normalize("Member 4036b1db24775ea0 updated in cluster 64d937c925e41b58\n"))
+                .isEqualTo("Member <member:m1> updated in cluster <cluster>\n");
+        assertThat(normalizer.normalize("+------------------+---------+\n|        ID        | STATUS  |\n"
+                + "| 4036b1db24775ea0 | started |\n+------------------+---------+\n"))
+                .isEqualTo("+---+\n| ID | STATUS |\n| <member:m1> | started |\n+---+\n");
+    }
+
+    @Test
+    void anAddedMemberWithAShortIdIsLabelledWithItsPadding() {
+        assertThat(normalizer.normalize("Member  aee47c84d8b2bd4 added to cluster 64d937c925e41b58\n"))
+                .isEqualTo("Member <added-member-1> added to cluster <cluster>\n");
+        assertThat(normalizer.normalize("aee47c84d8b2bd4, unstarted, , http://127.0.0.1:23804, , true\n"))
+                .isEqualTo("<added-member-1>, unstarted, , <peer:spare>, , true\n");
+    }
 }

@@ -21,10 +21,11 @@ import java.util.regex.Pattern;
  * @param events for a watch, which never ends by itself: stop it once it printed this many events (0: not a watch)
  * @param background start the command and go on; a later {@code collect} step waits for it and compares it
  * @param collects the id of the background step this step waits for (then it has no command of its own)
+ * @param retryUntilOk run the command again until it exits with 0 (or a bound passes); the last run is compared
  */
 record Step(String id, Endpoint on, int minMembers, List<String> args, List<String> stdinLines, int stdinFill,
         List<Capture> captures, Set<Part> compared, boolean sortLines, int events, boolean background,
-        String collects) {
+        String collects, boolean retryUntilOk) {
 
     enum Endpoint {
         /** m1: fixed, so a one-member and a three-member run address the same member. */

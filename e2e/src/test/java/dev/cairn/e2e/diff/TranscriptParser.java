@@ -112,6 +112,7 @@ final class TranscriptParser {
         private int events;
         private boolean background;
         private String collects;
+        private boolean retryUntilOk;
 
         Builder(int line, String header) {
             this.line = line;
@@ -138,6 +139,7 @@ final class TranscriptParser {
                 case "events" -> events = Integer.parseInt(value);
                 case "background" -> background = true;
                 case "collect" -> collects = value;
+                case "retry-until-ok" -> retryUntilOk = true;
                 default -> throw error(line, "unknown step option: " + option);
             }
         }
@@ -170,7 +172,8 @@ final class TranscriptParser {
                 throw error(line, "background step " + id + " needs events=<n>: how many to wait for");
             }
             return new Step(id, on, minMembers, args == null ? List.of() : List.copyOf(args), List.copyOf(stdinLines),
-                    stdinFill, List.copyOf(captures), Set.copyOf(compared), sortLines, events, background, collects);
+                    stdinFill, List.copyOf(captures), Set.copyOf(compared), sortLines, events, background, collects,
+                    retryUntilOk);
         }
     }
 }

@@ -1,13 +1,17 @@
 package dev.cairn.e2e.diff;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The interpreter: plays the transcript's steps in order against one cluster with the real etcdctl, resolving
@@ -17,6 +21,8 @@ import java.util.stream.Collectors;
 final class TranscriptRunner {
     /** How long a watch may take to print its events before what it printed so far is taken as its outcome. */
     static final Duration WATCH_BOUND = Duration.ofSeconds(15);
+    /** How long a retry-until-ok step may be refused: etcd's own wait is 5 s after its peers connected. */
+    static final Duration RETRY_BOUND = Duration.ofSeconds(30);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]+)}");
 
     private final Etcdctl etcdctl;
@@ -67,12 +73,32 @@ final class TranscriptRunner {
                     step.events()));
             return StepOutcome.skipped(step);
         }
-        Etcdctl.Result result = step.events() > 0
+        Etcdctl.Result result = step.retryUntilOk() ? runUntilOk(endpoints, args, step)
+                : step.events() > 0
                 ? etcdctl.runUntil(endpoints, args, step.stdin(), out -> WatchEvents.count(out) >= step.events(),
                         WATCH_BOUND)
                 : etcdctl.run(endpoints, args, step.stdin());
         capture(step, result.stdout());
         return StepOutcome.of(step, result);
+    }
+
+    /**
+     * For commands the server refuses for a while after start by design: etcd refuses membership changes until the
+     * leader has been connected to every peer for 5 s (its strict reconfiguration check says "unhealthy cluster").
+     * The last run is the outcome, so a server that never accepts still shows as a difference.
+     */
+    private Etcdctl.Result runUntilOk(String endpoints, List<String> args, Step step) {
+        AtomicReference<Etcdctl.Result> last = new AtomicReference<>();
+        try {
+            await("etcdctl " + String.join(" ", args) + " exits with 0").atMost(RETRY_BOUND)
+                    .pollInterval(Duration.ofMillis(500)).until(() -> {
+                        last.set(etcdctl.run(endpoints, args, step.stdin()));
+                        return last.get().exitCode() == 0;
+                    });
+        } catch (ConditionTimeoutException e) {
+            // The bound passed: the last refusal is the outcome, and the comparison judges it.
+        }
+        return last.get();
     }
 
     private StepOutcome collect(Step step) {
