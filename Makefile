@@ -5,7 +5,7 @@ MVNW := ./mvnw -B -ntp
 # apt-get needs root; use sudo when we are not root and it is there.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(id -u)" != 0 ] && echo sudo)
 
-.PHONY: demo test deps build clean bench-raft bench-storage bench-compare bench-cluster soak-kill
+.PHONY: demo test deps build clean bench-raft bench-storage bench-compare bench-cluster soak-kill diff-etcdctl
 
 ## demo: start a kvnode, write and read a key with etcdctl, show what happened, stop cleanly.
 demo: deps
@@ -81,3 +81,11 @@ bench-cluster: deps
 	$(MVNW) -q -f e2e/pom.xml exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
 		-Dexec.args="-Xmx1g -Dkvnode.jar=$(CURDIR)/kvnode/target/kvnode.jar -Dbench.dir=$(CURDIR)/e2e/target/bench-cluster \
 		-Dbench.out=$(CURDIR)/e2e/target/bench-cluster.md $(BENCH_OPTS) -cp %classpath dev.cairn.e2e.bench.BenchCluster"
+
+## diff-etcdctl: the differential etcdctl suite alone (EtcdctlDifferentialIT); MEMBERS per cluster (default: the
+## pom's diff.members), CANDIDATE=etcd checks the suite itself against a second etcd.
+diff-etcdctl: deps
+	$(MVNW) -q -pl kvnode -am install -DskipTests
+	$(MVNW) -pl e2e verify -Dit.test=EtcdctlDifferentialIT $(if $(MEMBERS),-Ddiff.members=$(MEMBERS)) \
+		$(if $(CANDIDATE),-Ddiff.candidate=$(CANDIDATE)) \
+		-Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
