@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.cairn.kvnode.api.GrpcMetricsInterceptor;
 import dev.cairn.kvnode.api.HttpEndpoints;
 import dev.cairn.kvnode.api.KvService;
+import dev.cairn.kvnode.api.WatchService;
 import dev.cairn.kvnode.mvcc.KeyRange;
 import dev.cairn.kvnode.raft.pb.Message;
 import dev.cairn.kvnode.server.ClusterIdentity;
@@ -11,6 +12,9 @@ import dev.cairn.kvnode.server.Member;
 import dev.cairn.kvnode.server.MemberStorage;
 import dev.cairn.kvnode.wal.Wal;
 import dev.cairn.kvnode.server.MemberIds;
+import dev.cairn.kvnode.watch.WatchOptions;
+import dev.cairn.kvnode.watch.WatchableStore;
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -41,10 +45,12 @@ public final class EmbeddedKvnode implements AutoCloseable {
     private final ClusterIdentity identity;
     private final DataDirLock lock;
     private final Member member;
+    private final WatchableStore watches;
+    private final WatchService watchService;
     private final Server grpc;
     private final List<HttpEndpoints> http = new ArrayList<>();
 
-    private EmbeddedKvnode(KvnodeConfig config) throws IOException {
+    private EmbeddedKvnode(KvnodeConfig config, WatchOptions watchOptions) throws IOException {
         this.config = config;
         checkSupported(config);
         Path memberDir = config.dataDir().resolve("member");
@@ -56,19 +62,34 @@ public final class EmbeddedKvnode implements AutoCloseable {
             throw e;
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics.config().namingConvention(new EtcdMetricNames(metrics.config().namingConvention()));
         Member started = null;
+        WatchableStore startedWatches = null;
+        WatchService startedWatchService = null;
         try {
             started = Member.start(memberDir, identity, new Member.Settings(config.heartbeatInterval(),
                     config.electionTicks(), config.requestTimeout(), config.storage()), metrics,
                     EmbeddedKvnode::noPeers);
             this.member = started;
-            this.grpc = startGrpc(config, new KvService(started.kv(), config.maxRequestBytes(), config.maxTxnOps()),
-                    new GrpcMetricsInterceptor(metrics));
+            Member serving = started;
+            startedWatches = WatchableStore.start(started.storage().store(), watchOptions, metrics);
+            startedWatchService = new WatchService(startedWatches,
+                    revision -> identity.header(revision, serving.node().term()), config.maxRequestBytes());
+            this.watches = startedWatches;
+            this.watchService = startedWatchService;
+            this.grpc = startGrpc(config, new GrpcMetricsInterceptor(metrics),
+                    new KvService(started.kv(), config.maxRequestBytes(), config.maxTxnOps()), startedWatchService);
             for (URI url : config.listenMetricsUrls()) {
                 http.add(HttpEndpoints.start(socketAddress(url), this::healthProblem, metrics));
             }
         } catch (IOException | RuntimeException e) {
             http.forEach(HttpEndpoints::close);
+            if (startedWatchService != null) {
+                startedWatchService.close();
+            }
+            if (startedWatches != null) {
+                startedWatches.close();
+            }
             if (started != null) {
                 started.close();
             }
@@ -90,7 +111,12 @@ public final class EmbeddedKvnode implements AutoCloseable {
 
     /** Opens the data directory and starts serving; returns once every listener is bound. */
     public static EmbeddedKvnode start(KvnodeConfig config) throws IOException {
-        return new EmbeddedKvnode(config);
+        return start(config, WatchOptions.DEFAULTS);
+    }
+
+    /** As {@link #start(KvnodeConfig)}, with watches served as {@code watchOptions} say (tests shorten intervals). */
+    public static EmbeddedKvnode start(KvnodeConfig config, WatchOptions watchOptions) throws IOException {
+        return new EmbeddedKvnode(config, watchOptions);
     }
 
     public ClusterIdentity identity() {
@@ -135,6 +161,9 @@ public final class EmbeddedKvnode implements AutoCloseable {
             grpc.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        // Watches stop before the store closes: the syncer and the senders read it.
+        watchService.close();
+        watches.close();
         member.close();
         releaseLock();
         log.info("stopped name={}", config.name());
@@ -175,8 +204,8 @@ public final class EmbeddedKvnode implements AutoCloseable {
         }
     }
 
-    private static Server startGrpc(KvnodeConfig config, KvService kv, GrpcMetricsInterceptor metrics)
-            throws IOException {
+    private static Server startGrpc(KvnodeConfig config, GrpcMetricsInterceptor metrics,
+            BindableService... services) throws IOException {
         List<URI> urls = config.listenClientUrls();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(socketAddress(urls.get(0)));
         for (URI url : urls.subList(1, urls.size())) {
@@ -185,8 +214,10 @@ public final class EmbeddedKvnode implements AutoCloseable {
         // A little above the request limit, so an oversized request gets etcd's "request is too large" from the
         // service rather than a transport error, as etcd arranges it.
         builder.maxInboundMessageSize(config.maxRequestBytes() + 512 * 1024)
-                .permitKeepAliveTime(KEEPALIVE_MIN_TIME_SECONDS, TimeUnit.SECONDS)
-                .addService(ServerInterceptors.intercept(kv, metrics));
+                .permitKeepAliveTime(KEEPALIVE_MIN_TIME_SECONDS, TimeUnit.SECONDS);
+        for (BindableService service : services) {
+            builder.addService(ServerInterceptors.intercept(service, metrics));
+        }
         return builder.build().start();
     }
 

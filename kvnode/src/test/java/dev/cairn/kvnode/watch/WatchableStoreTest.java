@@ -98,13 +98,13 @@ class WatchableStoreTest {
         }
 
         assertThat(f.watchable.slowWatcherCount()).isEqualTo(1);
-        assertThat(f.gauge("etcd_debugging_mvcc_slow_watcher_total")).isEqualTo(1);
+        assertThat(f.gauge("etcd.debugging.mvcc.slow.watcher.total")).isEqualTo(1);
         assertThat(slow.stream.backlog()).isEqualTo(3); // created + the two event responses that fit
         slow.settle(f.watchable);
         List<Event> expected = f.expected(KeyRange.of(bytes("k"), FROM_KEY), 2, false, false);
         assertThat(slow.events(0)).containsExactlyElementsOf(expected);
         assertThat(fast.events(0)).containsExactlyElementsOf(expected);
-        assertThat(f.gauge("etcd_debugging_mvcc_slow_watcher_total")).isZero();
+        assertThat(f.gauge("etcd.debugging.mvcc.slow.watcher.total")).isZero();
     }
 
     @Test
@@ -282,7 +282,7 @@ class WatchableStoreTest {
         client.settle(f.watchable);
         assertThat(client.events(0)).extracting(e -> e.getKv().getValue()).containsExactly(bytes("1"));
         assertThat(client.updates(0).get(client.updates(0).size() - 1).canceled()).isTrue();
-        assertThat(f.gauge("etcd_debugging_mvcc_watcher_total")).isZero();
+        assertThat(f.gauge("etcd.debugging.mvcc.watcher.total")).isZero();
     }
 
     @Test
@@ -378,13 +378,13 @@ class WatchableStoreTest {
         client.stream.create(WatchSpec.of(bytes("a"), bytes("b"), 0));
         f.write(Change.put("a", "1"), Change.put("a0", "1"));
 
-        assertThat(f.gauge("etcd_debugging_mvcc_watcher_total")).isEqualTo(2);
-        assertThat(f.gauge("etcd_debugging_mvcc_watch_stream_total")).isEqualTo(1);
-        assertThat(f.gauge("etcd_debugging_mvcc_pending_events_total")).isEqualTo(3);
+        assertThat(f.gauge("etcd.debugging.mvcc.watcher.total")).isEqualTo(2);
+        assertThat(f.gauge("etcd.debugging.mvcc.watch.stream.total")).isEqualTo(1);
+        assertThat(f.gauge("etcd.debugging.mvcc.pending.events.total")).isEqualTo(3);
         client.takeAll();
-        assertThat(f.gauge("etcd_debugging_mvcc_pending_events_total")).isZero();
+        assertThat(f.gauge("etcd.debugging.mvcc.pending.events.total")).isZero();
         client.stream.close();
-        assertThat(f.gauge("etcd_debugging_mvcc_watch_stream_total")).isZero();
-        assertThat(f.gauge("etcd_debugging_mvcc_watcher_total")).isZero();
+        assertThat(f.gauge("etcd.debugging.mvcc.watch.stream.total")).isZero();
+        assertThat(f.gauge("etcd.debugging.mvcc.watcher.total")).isZero();
     }
 }
