@@ -163,7 +163,8 @@ public final class MvccStore implements AutoCloseable {
      * watcher that fell behind catches up from. Stops after about {@code limit} changes, but never inside a revision,
      * so that a revision's events are always delivered together.
      *
-     * @throws CompactedRevisionException when {@code fromMain} is below the compacted revision (its changes may be gone)
+     * @throws CompactedRevisionException when {@code fromMain} is below the compacted revision (its changes may be
+     *     gone)
      */
     public List<Event> changes(long fromMain, long toMain, int limit) {
         lock.readLock().lock();

@@ -85,7 +85,7 @@ public final class WriteTxn implements AutoCloseable {
     /**
      * Makes the changes durable and visible, and returns the store's revision after it: the new revision when
      * anything changed, the unchanged current revision otherwise. The changes are then published to the store's
-     * {@link CommitListener}, still on this thread and before the next transaction can begin.
+     * {@link CommitListener}, still on this (the one writing) thread, so before it begins the next.
      */
     public long commit() {
         ensureOpen();

@@ -231,7 +231,7 @@ public final class WatchStream {
         this.progressTicks = ticks;
     }
 
-    /** etcd's progress ticker: each progress_notify watch given nothing since the last tick gets a progress response. */
+    /** etcd's progress ticker: each progress_notify watch given nothing since the last tick gets a progress reply. */
     void progressTick() {
         List<Watcher> due = new ArrayList<>();
         synchronized (this) {

@@ -371,6 +371,32 @@ class WatchableStoreTest {
     }
 
     @Test
+    void w01_aRestoreNeverSendsARevisionAgain() throws Exception {
+        WatchFixture f = start(WatchOptions.DEFAULTS);
+        for (int i = 0; i < 6; i++) {
+            f.put("k", "v" + i);
+        }
+        TestClient client = new TestClient(f.watchable);
+        client.stream.create(WatchSpec.of(bytes("k"), ByteString.EMPTY, 3));
+        client.stream.create(WatchSpec.of(bytes("k"), ByteString.EMPTY, f.store.currentRevision() + 2));
+        client.settle(f.watchable);
+
+        // An image of the very state the watchers have already been given everything of.
+        MvccStore restored = WatchFixture.restoredCopy(f.store, dir.resolve("same").resolve("kv.db"));
+        MvccStore replaced = f.store;
+        f.store = restored;
+        f.watchable.restored(restored);
+        replaced.close();
+        f.put("k", "after");
+        f.put("k", "later");
+
+        client.settle(f.watchable);
+        assertThat(client.events(0)).extracting(e -> e.getKv().getModRevision())
+                .containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L);
+        assertThat(client.events(1)).extracting(e -> e.getKv().getModRevision()).containsExactly(9L);
+    }
+
+    @Test
     void theGaugesCountWatchersStreamsAndPendingEvents() {
         WatchFixture f = start(WatchOptions.DEFAULTS);
         TestClient client = new TestClient(f.watchable);
