@@ -58,6 +58,18 @@ class ArchitectureTest {
     }
 
     @Test
+    void watchesStandOnTheStoreAlone() {
+        noClasses().that().resideInAPackage("..kvnode.watch..")
+                .should().dependOnClassesThat().resideInAnyPackage("..kvnode.server..", "..kvnode.api..",
+                        "..kvnode.embed..", "..kvnode.cli..", "..kvnode.raft..", "..kvnode.wal..", "..kvnode.snap..",
+                        "io.grpc..")
+                .check(KVNODE);
+        noClasses().that().resideInAPackage("..kvnode.mvcc..")
+                .should().dependOnClassesThat().resideInAPackage("..kvnode.watch..")
+                .check(KVNODE);
+    }
+
+    @Test
     void theServerDoesNotKnowItsWireAdapters() {
         noClasses().that().resideInAPackage("..kvnode.server..")
                 .should().dependOnClassesThat().resideInAnyPackage("..kvnode.api..", "..kvnode.embed..",

@@ -11,6 +11,7 @@ import dev.cairn.kvnode.api.LearnerGuard;
 import dev.cairn.kvnode.api.LeaseService;
 import dev.cairn.kvnode.api.MaintenanceService;
 import dev.cairn.kvnode.api.PeerMembersService;
+import dev.cairn.kvnode.api.WatchService;
 import dev.cairn.kvnode.mvcc.KeyRange;
 import dev.cairn.kvnode.proto.internal.MemberAttributes;
 import dev.cairn.kvnode.proto.internal.MemberRecord;
@@ -20,6 +21,9 @@ import dev.cairn.kvnode.server.Member;
 import dev.cairn.kvnode.server.MemberStorage;
 import dev.cairn.kvnode.wal.Wal;
 import dev.cairn.kvnode.server.MemberIds;
+import dev.cairn.kvnode.watch.WatchOptions;
+import dev.cairn.kvnode.watch.WatchableStore;
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.BindableService;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -52,10 +56,12 @@ public final class EmbeddedKvnode implements AutoCloseable {
     private final TransportNetwork network;
     private final Member member;
     private final LeaderForwarding forwarding;
+    private final WatchableStore watches;
+    private final WatchService watchService;
     private final Server grpc;
     private final List<HttpEndpoints> http = new ArrayList<>();
 
-    private EmbeddedKvnode(KvnodeConfig config) throws IOException {
+    private EmbeddedKvnode(KvnodeConfig config, WatchOptions watchOptions) throws IOException {
         this.config = config;
         checkSupported(config);
         Path memberDir = config.dataDir().resolve("member");
@@ -69,9 +75,12 @@ public final class EmbeddedKvnode implements AutoCloseable {
             throw e;
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        metrics.config().namingConvention(new EtcdMetricNames(metrics.config().namingConvention()));
         PeerMembersService peerMembers = new PeerMembersService(identity.clusterId());
         TransportNetwork startedNetwork = null;
         Member started = null;
+        WatchableStore startedWatches = null;
+        WatchService startedWatchService = null;
         try {
             startedNetwork = TransportNetwork.start(config, identity, metrics, List.of(peerMembers));
             startedNetwork.membersChanged(new ClusterMembership.View(
@@ -84,9 +93,18 @@ public final class EmbeddedKvnode implements AutoCloseable {
             this.member = started;
             peerMembers.serve(started.membership());
             this.forwarding = new LeaderForwarding(this::leaderClientUrl, config.requestTimeout(), config.name());
+            Member serving = started;
+            startedWatches = WatchableStore.start(started.storage().store(), watchOptions, metrics);
+            startedWatchService = new WatchService(startedWatches,
+                    revision -> identity.header(revision, serving.node().term()), config.maxRequestBytes());
+            this.watches = startedWatches;
+            this.watchService = startedWatchService;
+            WatchableStore restoredWatches = startedWatches;
+            started.node().onSnapshotInstalled(() -> restoredWatches.restored(serving.storage().store()));
             this.grpc = startGrpc(config, new GrpcMetricsInterceptor(metrics),
                     new LearnerGuard(() -> member.node().isLearner()),
                     new KvService(started.kv(), config.maxRequestBytes(), config.maxTxnOps()),
+                    startedWatchService,
                     new ClusterService(started.cluster(), forwarding),
                     new LeaseService(started.leases(), new LeaderForwarder(forwarding)),
                     new MaintenanceService(started.maintenance()));
@@ -95,6 +113,12 @@ public final class EmbeddedKvnode implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             http.forEach(HttpEndpoints::close);
+            if (startedWatchService != null) {
+                startedWatchService.close();
+            }
+            if (startedWatches != null) {
+                startedWatches.close();
+            }
             if (started != null) {
                 started.close();
             }
@@ -131,7 +155,12 @@ public final class EmbeddedKvnode implements AutoCloseable {
 
     /** Opens the data directory and starts serving; returns once every listener is bound. */
     public static EmbeddedKvnode start(KvnodeConfig config) throws IOException {
-        return new EmbeddedKvnode(config);
+        return start(config, WatchOptions.DEFAULTS);
+    }
+
+    /** As {@link #start(KvnodeConfig)}, with watches served as {@code watchOptions} say (tests shorten intervals). */
+    public static EmbeddedKvnode start(KvnodeConfig config, WatchOptions watchOptions) throws IOException {
+        return new EmbeddedKvnode(config, watchOptions);
     }
 
     public ClusterIdentity identity() {
@@ -177,6 +206,9 @@ public final class EmbeddedKvnode implements AutoCloseable {
             grpc.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        // Watches stop before the store closes: the syncer and the senders read it.
+        watchService.close();
+        watches.close();
         member.close();
         network.close();
         releaseLock();

@@ -227,6 +227,16 @@ final class Backend implements AutoCloseable {
         }
     }
 
+    /** The stored changes whose main revision is in [{@code fromMain}, {@code toMain}], in revision order. */
+    Iterable<Map.Entry<Revision, byte[]>> changesBetween(long fromMain, long toMain) {
+        Map<Object[], byte[]> between = changes.subMap(new Object[] {fromMain, Long.MIN_VALUE}, true,
+                new Object[] {toMain, Long.MAX_VALUE}, true);
+        return () -> between.entrySet().stream()
+                .map(entry -> Map.entry(new Revision((Long) entry.getKey()[0], (Long) entry.getKey()[1]),
+                        entry.getValue()))
+                .iterator();
+    }
+
     /** Bytes the backend file occupies on disk: what the quota is checked against, as etcd checks it. */
     long sizeBytes() {
         try {

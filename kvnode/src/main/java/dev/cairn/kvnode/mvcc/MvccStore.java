@@ -1,6 +1,7 @@
 package dev.cairn.kvnode.mvcc;
 
 import com.google.protobuf.ByteString;
+import dev.cairn.kvnode.proto.mvccpb.Event;
 import dev.cairn.kvnode.proto.mvccpb.KeyValue;
 import dev.cairn.kvnode.disk.Directories;
 import java.io.IOException;
@@ -59,6 +60,7 @@ public final class MvccStore implements AutoCloseable {
     /** Bytes of the changes the backend holds: what a defragmented file would need. */
     private long inUseBytes;
     private boolean closed;
+    private volatile CommitListener commitListener = CommitListener.NONE;
 
     private MvccStore(Backend backend, StoreOptions options) {
         this.backend = backend;
@@ -164,6 +166,43 @@ public final class MvccStore implements AutoCloseable {
                 throw new CompactedRevisionException(atRevision, compactRevision);
             }
             return rangeAt(range, at, limit, countOnly);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Sets who sees each committed transaction's changes (the watchable store); replaces the previous one. */
+    public void setCommitListener(CommitListener listener) {
+        this.commitListener = listener;
+    }
+
+    /**
+     * The changes made at main revisions {@code fromMain} to {@code toMain}, as events in revision order: what a
+     * watcher that fell behind catches up from. Stops after about {@code limit} changes, but never inside a revision,
+     * so that a revision's events are always delivered together.
+     *
+     * @throws CompactedRevisionException when {@code fromMain} is below the compacted revision (its changes may be
+     *     gone)
+     */
+    public List<Event> changes(long fromMain, long toMain, int limit) {
+        lock.readLock().lock();
+        try {
+            if (fromMain < compactRevision) {
+                throw new CompactedRevisionException(fromMain, compactRevision);
+            }
+            List<Event> events = new ArrayList<>();
+            long lastMain = -1;
+            for (var change : backend.changesBetween(fromMain, Math.min(toMain, currentRevision))) {
+                long main = change.getKey().main();
+                if (events.size() >= limit && main != lastMain) {
+                    break;
+                }
+                byte[] record = change.getValue();
+                events.add(Event.newBuilder().setType(ChangeCodec.isTombstone(record) ? Event.EventType.DELETE
+                        : Event.EventType.PUT).setKv(ChangeCodec.decode(record)).build());
+                lastMain = main;
+            }
+            return events;
         } finally {
             lock.readLock().unlock();
         }
@@ -452,12 +491,26 @@ public final class MvccStore implements AutoCloseable {
         index.put(kv.getKey(), revision);
     }
 
-    void recordTombstone(Revision revision, ByteString key) {
+    /** Returns the tombstone as stored: the key and the deleting revision. */
+    KeyValue recordTombstone(Revision revision, ByteString key) {
         KeyValue marker = KeyValue.newBuilder().setKey(key).setModRevision(revision.main()).build();
         byte[] record = ChangeCodec.encodeTombstone(marker);
         backend.put(revision, record);
         inUseBytes += record.length;
         index.tombstone(key, revision);
+        return marker;
+    }
+
+    /**
+     * Hands a committed transaction's changes to the listener. Called with the write lock released, so that a
+     * listener may read the store; a failing listener must not stop the apply thread, so it is logged instead.
+     */
+    void publish(long revision, List<Event> events) {
+        try {
+            commitListener.committed(revision, events);
+        } catch (RuntimeException e) {
+            log.error("commit listener failed revision={} error={}", revision, e.toString(), e);
+        }
     }
 
     void applyBucketWrites(List<WriteTxn.BucketWrite> writes) {

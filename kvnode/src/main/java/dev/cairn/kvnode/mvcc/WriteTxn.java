@@ -1,6 +1,7 @@
 package dev.cairn.kvnode.mvcc;
 
 import com.google.protobuf.ByteString;
+import dev.cairn.kvnode.proto.mvccpb.Event;
 import dev.cairn.kvnode.proto.mvccpb.KeyValue;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,8 @@ public final class WriteTxn implements AutoCloseable {
     private boolean finished;
     /** Bucket writes, applied at commit: a transaction that does not commit leaves none. */
     private final List<BucketWrite> bucketWrites = new ArrayList<>();
+    /** The changes as watchers see them, published once the transaction is committed and visible. */
+    private final List<Event> events = new ArrayList<>();
 
     /** A put (value not null) or delete of one entry of a bucket. */
     record BucketWrite(Bucket bucket, byte[] key, byte[] value) {
@@ -48,6 +51,7 @@ public final class WriteTxn implements AutoCloseable {
                 .setVersion(previous == null ? 1 : previous.version() + 1)
                 .build();
         store.recordPut(revision, kv);
+        events.add(Event.newBuilder().setType(Event.EventType.PUT).setKv(kv).build());
         return kv;
     }
 
@@ -55,7 +59,8 @@ public final class WriteTxn implements AutoCloseable {
     public List<KeyValue> deleteRange(KeyRange range) {
         List<KeyValue> deleted = new ArrayList<>(range(range, 0, false).kvs());
         for (KeyValue kv : deleted) {
-            store.recordTombstone(next(), kv.getKey());
+            KeyValue tombstone = store.recordTombstone(next(), kv.getKey());
+            events.add(Event.newBuilder().setType(Event.EventType.DELETE).setKv(tombstone).build());
         }
         return deleted;
     }
@@ -79,7 +84,8 @@ public final class WriteTxn implements AutoCloseable {
 
     /**
      * Makes the changes durable and visible, and returns the store's revision after it: the new revision when
-     * anything changed, the unchanged current revision otherwise.
+     * anything changed, the unchanged current revision otherwise. The changes are then published to the store's
+     * {@link CommitListener}, still on this (the one writing) thread, so before it begins the next.
      */
     public long commit() {
         ensureOpen();
@@ -91,10 +97,11 @@ public final class WriteTxn implements AutoCloseable {
                 return main - 1;
             }
             store.finishWrite(main, position);
-            return main;
         } finally {
             store.releaseWriteLock();
         }
+        store.publish(main, List.copyOf(events));
+        return main;
     }
 
     @Override
