@@ -26,7 +26,19 @@ public final class HttpEndpoints implements AutoCloseable {
      */
     public static HttpEndpoints start(InetSocketAddress address, Supplier<String> health,
             PrometheusMeterRegistry metrics) throws IOException {
+        return start(address, health, metrics, null);
+    }
+
+    /**
+     * As above, plus {@code POST /debug/peer-faults?isolate=<member id in hex>}, {@code ?heal=<id>} and
+     * {@code ?heal=all} when {@code faults} is given (fault tests only).
+     */
+    public static HttpEndpoints start(InetSocketAddress address, Supplier<String> health,
+            PrometheusMeterRegistry metrics, PeerFaultControl faults) throws IOException {
         HttpServer server = HttpServer.create(address, 0);
+        if (faults != null) {
+            server.createContext("/debug/peer-faults", exchange -> answerFaults(exchange, faults));
+        }
         server.createContext("/health", exchange -> answerHealth(exchange, health.get()));
         server.createContext("/metrics", exchange -> respond(exchange, 200,
                 "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
@@ -49,6 +61,33 @@ public final class HttpEndpoints implements AutoCloseable {
                 ? "{\"health\":\"true\",\"reason\":\"\"}"
                 : "{\"health\":\"false\",\"reason\":\"" + problem.replace("\"", "'") + "\"}";
         respond(exchange, problem == null ? 200 : 503, "application/json", body);
+    }
+
+    private static void answerFaults(HttpExchange exchange, PeerFaultControl faults) throws IOException {
+        String query = exchange.getRequestURI().getQuery();
+        if (!"POST".equals(exchange.getRequestMethod()) || query == null || !query.contains("=")) {
+            respond(exchange, 400, "text/plain", "POST /debug/peer-faults?isolate=<id>|heal=<id>|heal=all\n");
+            return;
+        }
+        String action = query.substring(0, query.indexOf('='));
+        String target = query.substring(query.indexOf('=') + 1);
+        try {
+            switch (action) {
+                case "isolate" -> faults.isolateFrom(Long.parseUnsignedLong(target, 16));
+                case "heal" -> {
+                    if ("all".equals(target)) {
+                        faults.healAll();
+                    } else {
+                        faults.healWith(Long.parseUnsignedLong(target, 16));
+                    }
+                }
+                default -> throw new NumberFormatException("unknown action " + action);
+            }
+        } catch (NumberFormatException e) {
+            respond(exchange, 400, "text/plain", e.getMessage() + "\n");
+            return;
+        }
+        respond(exchange, 200, "text/plain", "ok\n");
     }
 
     private static void respond(HttpExchange exchange, int status, String contentType, String body)

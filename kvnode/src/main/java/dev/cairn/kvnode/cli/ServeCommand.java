@@ -111,6 +111,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Size each WAL segment file is preallocated to.")
     long walSegmentBytes;
 
+    @Option(names = "--experimental-peer-fault-injection", hidden = true,
+            description = "Serve /debug/peer-faults on the metrics URLs so tests can cut peer links.")
+    boolean peerFaultInjection;
+
     @Override
     public Integer call() throws Exception {
         KvnodeConfig config = toConfig();
@@ -144,7 +148,7 @@ final class ServeCommand implements Callable<Integer> {
                         .withMaxSnapshots(maxSnapshots)
                         .withQuotaBackendBytes(quotaBackendBytes).withWalSegmentBytes(walSegmentBytes)
                         .withStore(new StoreOptions(goDuration(backendBatchInterval), backendBatchLimit,
-                                compactionBatchLimit)));
+                                compactionBatchLimit)), peerFaultInjection);
     }
 
     /** A duration as Go (and so etcd) writes it: 100ms, 1s, 1m30s. */

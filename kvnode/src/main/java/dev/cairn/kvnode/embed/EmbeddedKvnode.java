@@ -10,6 +10,7 @@ import dev.cairn.kvnode.api.LeaderForwarding;
 import dev.cairn.kvnode.api.LearnerGuard;
 import dev.cairn.kvnode.api.LeaseService;
 import dev.cairn.kvnode.api.MaintenanceService;
+import dev.cairn.kvnode.api.PeerFaultControl;
 import dev.cairn.kvnode.api.PeerMembersService;
 import dev.cairn.kvnode.api.WatchService;
 import dev.cairn.kvnode.mvcc.KeyRange;
@@ -108,8 +109,9 @@ public final class EmbeddedKvnode implements AutoCloseable {
                     new ClusterService(started.cluster(), forwarding),
                     new LeaseService(started.leases(), new LeaderForwarder(forwarding)),
                     new MaintenanceService(started.maintenance()));
+            PeerFaultControl faults = config.peerFaultInjection() ? startedNetwork.faultControl() : null;
             for (URI url : config.listenMetricsUrls()) {
-                http.add(HttpEndpoints.start(socketAddress(url), this::healthProblem, metrics));
+                http.add(HttpEndpoints.start(socketAddress(url), this::healthProblem, metrics, faults));
             }
         } catch (IOException | RuntimeException e) {
             http.forEach(HttpEndpoints::close);

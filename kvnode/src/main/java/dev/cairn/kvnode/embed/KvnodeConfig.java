@@ -14,6 +14,8 @@ import java.util.Map;
  * @param initialClusterState "new" to bootstrap, "existing" to join
  * @param heartbeatInterval the Raft tick (etcd's --heartbeat-interval)
  * @param electionTimeout how long a follower waits for a leader before campaigning (etcd's --election-timeout)
+ * @param peerFaultInjection serve {@code /debug/peer-faults} on the metrics URLs, so tests can cut this member's peer
+ *     links (never in production: off unless asked for)
  */
 public record KvnodeConfig(
         String name,
@@ -30,7 +32,8 @@ public record KvnodeConfig(
         int maxTxnOps,
         Duration heartbeatInterval,
         Duration electionTimeout,
-        StorageOptions storage) {
+        StorageOptions storage,
+        boolean peerFaultInjection) {
 
     /** etcd's default for --max-request-bytes: 1.5 MiB. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 1536 * 1024;
@@ -61,13 +64,13 @@ public record KvnodeConfig(
         List<URI> metrics = metricsPort < 0 ? List.of() : List.of(URI.create("http://" + host + ":" + metricsPort));
         return new KvnodeConfig(name, dataDir, List.of(client), List.of(client), List.of(peer), List.of(peer),
                 Map.of(name, List.of(peer)), "new", "etcd-cluster", metrics, DEFAULT_MAX_REQUEST_BYTES,
-                DEFAULT_MAX_TXN_OPS, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_ELECTION_TIMEOUT, StorageOptions.DEFAULTS);
+                DEFAULT_MAX_TXN_OPS, DEFAULT_HEARTBEAT_INTERVAL, DEFAULT_ELECTION_TIMEOUT, StorageOptions.DEFAULTS, false);
     }
 
     public KvnodeConfig withStorage(StorageOptions value) {
         return new KvnodeConfig(name, dataDir, listenClientUrls, advertiseClientUrls, listenPeerUrls,
                 initialAdvertisePeerUrls, initialCluster, initialClusterState, initialClusterToken, listenMetricsUrls,
-                maxRequestBytes, maxTxnOps, heartbeatInterval, electionTimeout, value);
+                maxRequestBytes, maxTxnOps, heartbeatInterval, electionTimeout, value, peerFaultInjection);
     }
 
     /** Election timeout in ticks, as the Raft core counts it. */

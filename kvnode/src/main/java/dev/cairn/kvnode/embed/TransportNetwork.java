@@ -1,5 +1,6 @@
 package dev.cairn.kvnode.embed;
 
+import dev.cairn.kvnode.api.PeerFaultControl;
 import dev.cairn.kvnode.proto.internal.MemberRecord;
 import dev.cairn.kvnode.raft.pb.Message;
 import dev.cairn.kvnode.raft.pb.SnapshotMetadata;
@@ -91,9 +92,26 @@ final class TransportNetwork implements PeerNetwork, AutoCloseable {
         return transport.activeSince(peer);
     }
 
-    /** Test hook: faults injected into this member's peer links. */
-    void setFaults(PeerFaults faults) {
+    /** Fault tests' control over this member's peer links (see {@code --experimental-peer-fault-injection}). */
+    PeerFaultControl faultControl() {
+        PeerFaults faults = new PeerFaults();
         transport.setFaults(faults);
+        return new PeerFaultControl() {
+            @Override
+            public void isolateFrom(long peer) {
+                faults.partition(self, peer);
+            }
+
+            @Override
+            public void healWith(long peer) {
+                faults.heal(self, peer);
+            }
+
+            @Override
+            public void healAll() {
+                faults.healAll();
+            }
+        };
     }
 
     @Override

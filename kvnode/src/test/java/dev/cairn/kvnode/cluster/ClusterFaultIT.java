@@ -111,6 +111,47 @@ class ClusterFaultIT {
         }
     }
 
+    @Test
+    void aPartitionedFollowerServesNoStaleReadAndCatchesUpWhenHealed() throws Exception {
+        try (ClusterProcesses cluster = ClusterProcesses.start(dir, 3, List.of());
+                ClusterHistoryRecorder load = new ClusterHistoryRecorder(cluster::clientUrls, SEED)) {
+            load.start(4);
+            awaitMoreAcknowledged(load, 150);
+            ClusterProcesses.Node leader = cluster.awaitLeader();
+            ClusterProcesses.Node cutOff = cluster.nodes().stream().filter(node -> node != leader).findFirst()
+                    .orElseThrow();
+            cluster.isolate(cutOff);
+            // Clients of the cut-off member keep sending to it: its reads and writes must fail or wait, never
+            // answer from its stale state — the checker sees every answer.
+            awaitMoreAcknowledged(load, 150);
+            cluster.heal(cutOff);
+            awaitMoreAcknowledged(load, 100);
+            assertLinearizable(load.stop());
+            assertMembersAgree(cluster);
+        }
+    }
+
+    @Test
+    void anIsolatedLeaderStepsDownAndTheMajorityGoesOn() throws Exception {
+        try (ClusterProcesses cluster = ClusterProcesses.start(dir, 3, List.of());
+                ClusterHistoryRecorder load = new ClusterHistoryRecorder(cluster::clientUrls, SEED)) {
+            load.start(4);
+            awaitMoreAcknowledged(load, 150);
+            ClusterProcesses.Node isolated = cluster.awaitLeader();
+            cluster.isolate(isolated);
+            await("the isolated leader steps down (check-quorum)").atMost(Duration.ofSeconds(30))
+                    .until(() -> cluster.metric(isolated, "etcd_server_is_leader").orElse(1.0) == 0.0);
+            await("the majority elects another leader").atMost(Duration.ofSeconds(30))
+                    .until(() -> cluster.nodes().stream().filter(node -> node != isolated)
+                            .anyMatch(node -> cluster.metric(node, "etcd_server_is_leader").orElse(0.0) == 1.0));
+            awaitMoreAcknowledged(load, 150);
+            cluster.heal(isolated);
+            awaitMoreAcknowledged(load, 100);
+            assertLinearizable(load.stop());
+            assertMembersAgree(cluster);
+        }
+    }
+
     /**
      * K-3: a leader frozen (SIGSTOP) past the election timeout is replaced; once it thaws it still believes it leads,
      * but a linearizable read it serves must not return what it had before the new leader's write — ReadIndex makes

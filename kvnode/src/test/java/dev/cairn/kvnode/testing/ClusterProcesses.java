@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
  */
 public final class ClusterProcesses implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final String TOKEN = "cluster-test";
 
     /** One member's fixed coordinates; its process comes and goes. */
     public static final class Node {
@@ -130,6 +131,44 @@ public final class ClusterProcesses implements AutoCloseable {
         return node.process.exitValue();
     }
 
+    /**
+     * Cuts every peer link of {@code node} (a partition that leaves it alone, while its clients can still reach it),
+     * through the member's fault-injection endpoint: it drops what it would send to and receive from each founder.
+     */
+    public void isolate(Node node) {
+        for (Node other : nodes) {
+            if (other != node) {
+                postFault(node, "isolate=" + Long.toHexString(founderId(other)));
+            }
+        }
+    }
+
+    /** Restores every peer link of {@code node}. */
+    public void heal(Node node) {
+        postFault(node, "heal=all");
+    }
+
+    /** The id a founding member has: derived from its peer URL and the token, as etcd derives it. */
+    public static long founderId(Node node) {
+        return dev.cairn.kvnode.server.MemberIds.memberId(List.of(node.peerUrl()), TOKEN);
+    }
+
+    private static void postFault(Node node, String query) {
+        try {
+            int status = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.metricsPort
+                    + "/debug/peer-faults?" + query)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode();
+            if (status != 200) {
+                throw new IllegalStateException("peer fault " + query + " on " + node.name + " answered " + status);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SIGSTOP: the process freezes mid-flight, as under a long GC pause or a stalled VM (scenario K-3). */
     public void pause(Node node) throws IOException, InterruptedException {
         signal(node, "STOP");
@@ -194,7 +233,7 @@ public final class ClusterProcesses implements AutoCloseable {
                 "--listen-client-urls", node.clientUrl(), "--advertise-client-urls", node.clientUrl(),
                 "--listen-peer-urls", node.peerUrl(), "--initial-advertise-peer-urls", node.peerUrl(),
                 "--initial-cluster", initialCluster, "--initial-cluster-state", state,
-                "--initial-cluster-token", "cluster-test",
+                "--initial-cluster-token", TOKEN, "--experimental-peer-fault-injection",
                 "--listen-metrics-urls", "http://127.0.0.1:" + node.metricsPort));
         command.addAll(extraArgs);
         node.process = new ProcessBuilder(command).redirectErrorStream(true)
