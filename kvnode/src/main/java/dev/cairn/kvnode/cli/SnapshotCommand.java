@@ -6,8 +6,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code kvnode snapshot}: backups of a running member, as etcdctl's snapshot commands make and read them. */
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
-        description = "Save a backup of a running member, or show what a backup file holds.",
-        subcommands = {SnapshotSaveCommand.class, SnapshotStatusCommand.class})
+        description = "Save a backup of a running member, show what a backup file holds, or restore one into the "
+                + "data directory of a member of a new cluster.",
+        subcommands = {SnapshotSaveCommand.class, SnapshotStatusCommand.class, SnapshotRestoreCommand.class})
 final class SnapshotCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -420,6 +420,21 @@ public final class MvccStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes {@code position} the last applied entry although it may be older than the one recorded: only for a store
+     * restored from a backup into a new cluster, whose log starts over (etcd's restore rewrites the consistent index
+     * the same way). Committed at once.
+     */
+    public void rebaseAppliedTo(ApplyPosition position) {
+        lock.writeLock().lock();
+        try {
+            applied = position;
+            commitBackend();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     /** Makes everything applied so far durable now, rather than at the next batch. */
     public void forceCommit() {
         lock.writeLock().lock();

@@ -75,17 +75,42 @@ public final class ClusterProcesses implements AutoCloseable {
 
     /** Starts {@code size} founding members at once and waits until every one reports healthy. */
     public static ClusterProcesses start(Path root, int size, List<String> extraArgs) throws IOException {
+        ClusterProcesses cluster = prepare(root, size, extraArgs);
+        cluster.startAll();
+        return cluster;
+    }
+
+    /**
+     * The coordinates of {@code size} founding members, none started yet: for tests that fill their data
+     * directories first (a restore from a backup).
+     */
+    public static ClusterProcesses prepare(Path root, int size, List<String> extraArgs) {
         ClusterProcesses cluster = new ClusterProcesses(root, extraArgs);
         for (int i = 1; i <= size; i++) {
             cluster.nodes.add(new Node("m" + i, root));
         }
-        String initialCluster = cluster.nodes.stream().map(n -> n.name + "=" + n.peerUrl())
-                .collect(Collectors.joining(","));
-        for (Node node : cluster.nodes) {
-            cluster.launch(node, initialCluster, "new");
-        }
-        cluster.nodes.forEach(cluster::awaitHealthy);
         return cluster;
+    }
+
+    /** Starts every prepared member at once and waits until each reports healthy. */
+    public void startAll() throws IOException {
+        for (Node node : nodes) {
+            launch(node, initialCluster(), "new");
+        }
+        nodes.forEach(this::awaitHealthy);
+    }
+
+    /** The founders as {@code --initial-cluster} lists them. */
+    public String initialCluster() {
+        return nodes.stream().map(n -> n.name + "=" + n.peerUrl()).collect(Collectors.joining(","));
+    }
+
+    public static String token() {
+        return TOKEN;
+    }
+
+    public Path dataDir(Node node) {
+        return node.dataDir;
     }
 
     public List<Node> nodes() {
