@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  * <li>persist entries and hard state to the WAL, one fsync for the whole Ready (group commit: every proposal that
  * arrived while the previous fsync ran shares this one);</li>
- * <li>only then send messages, which may acknowledge what was just persisted;</li>
+ * <li>only then send messages, which may acknowledge what was just persisted (a leader sends its appends before
+ * persisting, in parallel with its followers' fsyncs — see {@link #handle});</li>
  * <li>hand the committed entries to the {@link ApplyPipeline}, which applies them to the store, answers their
  * proposers and takes a snapshot when enough entries were applied since the last — while the loop goes on to persist
  * the next Ready;</li>
@@ -445,8 +446,17 @@ public final class RaftNode implements AutoCloseable {
             committedView = ready.hardState().commit();
         }
         noteLeaderTerm();
+        // A leader's messages (appends, heartbeats) acknowledge nothing of its own log, so it sends them first and
+        // fsyncs while its followers do (etcd does the same; Raft thesis 10.2.1). That stays safe: a follower's
+        // acknowledgement is only counted by a later turn of this loop, after this persist, so no entry commits
+        // before the leader holds it too. Every other member persists first, because its messages (votes, append
+        // acknowledgements) promise what it has written.
+        boolean leading = leader == id;
+        if (leading && !ready.messages().isEmpty()) {
+            outbound.accept(ready.messages());
+        }
         storage.persist(ready);
-        if (!ready.messages().isEmpty()) {
+        if (!leading && !ready.messages().isEmpty()) {
             outbound.accept(ready.messages());
         }
         if (ready.hasSnapshot()) {

@@ -29,17 +29,19 @@ public final class ClusterProcesses implements AutoCloseable {
     /** One member's fixed coordinates; its process comes and goes. */
     public static final class Node {
         final String name;
+        final String host;
         final int clientPort;
         final int peerPort;
         final int metricsPort;
         final Path dataDir;
         Process process;
 
-        Node(String name, Path root) {
+        Node(String name, String host, Path root) {
             this.name = name;
-            this.clientPort = FreePorts.next();
-            this.peerPort = FreePorts.next();
-            this.metricsPort = FreePorts.next();
+            this.host = host;
+            this.clientPort = FreePorts.next(host);
+            this.peerPort = FreePorts.next(host);
+            this.metricsPort = FreePorts.next(host);
             this.dataDir = root.resolve(name);
         }
 
@@ -48,11 +50,11 @@ public final class ClusterProcesses implements AutoCloseable {
         }
 
         public String clientUrl() {
-            return "http://127.0.0.1:" + clientPort;
+            return "http://" + host + ":" + clientPort;
         }
 
         public String peerUrl() {
-            return "http://127.0.0.1:" + peerPort;
+            return "http://" + host + ":" + peerPort;
         }
 
         public boolean isRunning() {
@@ -62,9 +64,19 @@ public final class ClusterProcesses implements AutoCloseable {
         public Path log() {
             return dataDir.resolveSibling(name + ".log");
         }
+
+        String metricsUrl() {
+            return "http://" + host + ":" + metricsPort;
+        }
     }
 
     private final Path root;
+    /**
+     * The loopback address every member of this cluster binds to: one of its own in 127.0.0.0/8, so that ports picked
+     * free here cannot be taken meanwhile by the ephemeral ports of other tests' connections (those come from
+     * 127.0.0.1).
+     */
+    private final String host = FreePorts.randomLoopbackHost();
     private final List<String> extraArgs;
     private final List<Node> nodes = new ArrayList<>();
 
@@ -87,7 +99,7 @@ public final class ClusterProcesses implements AutoCloseable {
     public static ClusterProcesses prepare(Path root, int size, List<String> extraArgs) {
         ClusterProcesses cluster = new ClusterProcesses(root, extraArgs);
         for (int i = 1; i <= size; i++) {
-            cluster.nodes.add(new Node("m" + i, root));
+            cluster.nodes.add(new Node("m" + i, cluster.host, root));
         }
         return cluster;
     }
@@ -127,7 +139,7 @@ public final class ClusterProcesses implements AutoCloseable {
 
     /** A member that can be added with MemberAdd: its coordinates, not yet running. */
     public Node prepareNewMember() {
-        Node node = new Node("m" + (nodes.size() + 1), root);
+        Node node = new Node("m" + (nodes.size() + 1), host, root);
         nodes.add(node);
         return node;
     }
@@ -180,7 +192,7 @@ public final class ClusterProcesses implements AutoCloseable {
 
     private static void postFault(Node node, String query) {
         try {
-            int status = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.metricsPort
+            int status = HTTP.send(HttpRequest.newBuilder(URI.create(node.metricsUrl()
                     + "/debug/peer-faults?" + query)).POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode();
             if (status != 200) {
@@ -233,7 +245,7 @@ public final class ClusterProcesses implements AutoCloseable {
     /** A gauge or counter from the member's /metrics; empty when it cannot be read. */
     public Optional<Double> metric(Node node, String name) {
         try {
-            String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.metricsPort
+            String body = HTTP.send(HttpRequest.newBuilder(URI.create(node.metricsUrl()
                     + "/metrics")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString())
                     .body();
             return body.lines().filter(line -> line.startsWith(name + " ")).findFirst()
@@ -259,7 +271,7 @@ public final class ClusterProcesses implements AutoCloseable {
                 "--listen-peer-urls", node.peerUrl(), "--initial-advertise-peer-urls", node.peerUrl(),
                 "--initial-cluster", initialCluster, "--initial-cluster-state", state,
                 "--initial-cluster-token", TOKEN, "--experimental-peer-fault-injection",
-                "--listen-metrics-urls", "http://127.0.0.1:" + node.metricsPort));
+                "--listen-metrics-urls", node.metricsUrl()));
         command.addAll(extraArgs);
         node.process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(node.log().toFile())).start();
@@ -273,7 +285,7 @@ public final class ClusterProcesses implements AutoCloseable {
                                 + ":\n" + Files.readString(node.log()));
                     }
                     try {
-                        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.metricsPort
+                        return HTTP.send(HttpRequest.newBuilder(URI.create(node.metricsUrl()
                                 + "/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
                     } catch (IOException e) {
                         return false;
