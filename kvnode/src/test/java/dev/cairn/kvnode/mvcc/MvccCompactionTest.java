@@ -6,6 +6,7 @@ import static dev.cairn.kvnode.mvcc.StoreFixture.everything;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cairn.kvnode.proto.mvccpb.Event;
 import dev.cairn.kvnode.proto.mvccpb.KeyValue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -246,6 +247,40 @@ class MvccCompactionTest {
 
         try (MvccStore store = MvccStore.open(target)) {
             assertThat(everything(store, 0)).extracting(kv -> kv.getKey().toStringUtf8()).containsExactly("existing");
+        }
+    }
+
+    /**
+     * W-4 across a restart: a compaction at the revision of a delete keeps that tombstone, so a watcher starting at
+     * the compaction revision still sees the delete, also when the compaction was cut off and resumes on the next
+     * start.
+     */
+    @Test
+    void aResumedCompactionKeepsTheTombstoneAtItsRevision() throws Exception {
+        Path file = dir.resolve("w4.db");
+        List<StoreFixture.Op> ops = List.of(new StoreFixture.Op("k", "v2"), new StoreFixture.Op("k", "v3"),
+                new StoreFixture.Op("k", "v4"), new StoreFixture.Op("k", null), new StoreFixture.Op("k", "v6"));
+        try (MvccStore store = MvccStore.open(file, SMALL_BATCHES)) {
+            for (int i = 0; i < ops.size(); i++) {
+                apply(store, ops.get(i), i + 1);
+            }
+            assertThat(store.currentRevision()).isEqualTo(6);
+        }
+        // A compaction at 5 that was scheduled and committed, but whose deletions never ran: as after a crash.
+        Backend backend = Backend.open(file);
+        backend.setMeta(Backend.SCHEDULED_COMPACT, 5);
+        backend.commit();
+        backend.close();
+
+        try (MvccStore store = MvccStore.open(file, SMALL_BATCHES)) {
+            store.resumedCompaction().get(10, TimeUnit.SECONDS);
+            List<Event> events = store.changes(5, 6, 100);
+            assertThat(events).extracting(e -> e.getType() + "@" + e.getKv().getModRevision())
+                    .containsExactly("DELETE@5", "PUT@6");
+        }
+        try (MvccStore reopened = MvccStore.open(file, SMALL_BATCHES)) {
+            assertThat(reopened.changes(5, 6, 100)).hasSize(2);
+            assertThatThrownBy(() -> reopened.changes(4, 6, 100)).isInstanceOf(CompactedRevisionException.class);
         }
     }
 }
