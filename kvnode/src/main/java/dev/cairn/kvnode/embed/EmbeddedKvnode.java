@@ -1,9 +1,10 @@
 package dev.cairn.kvnode.embed;
 
 import com.google.protobuf.ByteString;
+import dev.cairn.kvnode.api.AuthService;
+import dev.cairn.kvnode.api.ClusterService;
 import dev.cairn.kvnode.api.GrpcMetricsInterceptor;
 import dev.cairn.kvnode.api.HttpEndpoints;
-import dev.cairn.kvnode.api.ClusterService;
 import dev.cairn.kvnode.api.KvService;
 import dev.cairn.kvnode.api.LeaderForwarder;
 import dev.cairn.kvnode.api.LeaderForwarding;
@@ -108,7 +109,8 @@ public final class EmbeddedKvnode implements AutoCloseable {
                     startedWatchService,
                     new ClusterService(started.cluster(), forwarding),
                     new LeaseService(started.leases(), new LeaderForwarder(forwarding)),
-                    new MaintenanceService(started.maintenance()));
+                    new MaintenanceService(started.maintenance()),
+                    new AuthService(started.maintenance()::header));
             PeerFaultControl faults = config.peerFaultInjection() ? startedNetwork.faultControl() : null;
             for (URI url : config.listenMetricsUrls()) {
                 http.add(HttpEndpoints.start(socketAddress(url), this::healthProblem, metrics, faults));

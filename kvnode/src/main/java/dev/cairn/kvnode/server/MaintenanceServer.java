@@ -157,7 +157,8 @@ public final class MaintenanceServer {
                 .thenApply(ignored -> MoveLeaderResponse.newBuilder().setHeader(header()).build());
     }
 
-    private ResponseHeader header() {
+    /** The header of an answer about this member now: its current revision and term. */
+    public ResponseHeader header() {
         return identity.header(store.currentRevision(), node.term());
     }
 }
