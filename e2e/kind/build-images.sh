@@ -14,7 +14,8 @@ if [[ "${SKIP_MAVEN:-false}" != true ]]; then
     ./mvnw -B -q -ntp -pl kvnode,operator -am package -DskipTests
 fi
 [[ -f kvnode/target/kvnode.jar ]] || die "kvnode/target/kvnode.jar is missing: run without SKIP_MAVEN=true"
-[[ -f operator/target/quarkus-app/quarkus-run.jar ]] || die "operator/target/quarkus-app is missing: run without SKIP_MAVEN=true"
+[[ -f operator/target/quarkus-app/quarkus-run.jar ]] ||
+    die "operator/target/quarkus-app is missing: run without SKIP_MAVEN=true"
 
 kvnode="$(local_image_name "$(kvnode_image)")"
 operator="$(local_image_name "$(operator_image)")"

@@ -122,7 +122,9 @@ eventually() {
 # converged REPLICAS: the operator has acted on the latest spec, and REPLICAS members are ready under a leader.
 converged() {
     local replicas="$1" state
-    state="$(cluster_field '{.metadata.generation}/{.status.observedGeneration}/{.status.phase}/{.status.readyReplicas}/{.status.conditions[?(@.type=="Ready")].status}/{.status.leader}')"
+    local fields='{.metadata.generation}/{.status.observedGeneration}/{.status.phase}/{.status.readyReplicas}'
+    fields+='/{.status.conditions[?(@.type=="Ready")].status}/{.status.leader}'
+    state="$(cluster_field "$fields")"
     local generation observed phase ready condition leader
     IFS=/ read -r generation observed phase ready condition leader <<<"$state"
     [[ "$generation" == "$observed" && "$phase" == Running && "$ready" == "$replicas" && "$condition" == True \

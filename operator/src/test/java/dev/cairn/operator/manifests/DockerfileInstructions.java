@@ -41,7 +41,8 @@ record DockerfileInstructions(List<Instruction> instructions, List<String> comme
             String whole = pending.toString().strip();
             pending.setLength(0);
             int space = whole.indexOf(' ');
-            instructions.add(new Instruction(whole.substring(0, space).toUpperCase(), whole.substring(space + 1).strip()));
+            instructions.add(new Instruction(whole.substring(0, space).toUpperCase(),
+                    whole.substring(space + 1).strip()));
         }
         return new DockerfileInstructions(instructions, comments);
     }

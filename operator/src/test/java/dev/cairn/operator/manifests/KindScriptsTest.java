@@ -116,7 +116,8 @@ class KindScriptsTest {
     @Test
     void theFilesTheScriptsApplyExist() throws IOException {
         for (Path script : scripts()) {
-            Matcher paths = Pattern.compile("(?:config/samples|helm-chart)/[\\w./-]*").matcher(Files.readString(script));
+            Matcher paths = Pattern.compile("(?:config/samples|helm-chart)/[\\w./-]*")
+                    .matcher(Files.readString(script));
             while (paths.find()) {
                 String path = paths.group();
                 if (path.endsWith("kvbackup.yaml")) {
