@@ -35,6 +35,11 @@ public final class DesiredStatefulSet {
     public static final String CONTAINER = "kvnode";
     public static final String DATA_VOLUME = "data";
     public static final String DEFAULT_IMAGE_REPOSITORY = "cairn/kvnode";
+    /**
+     * The group of the kvnode image's user (kvnode/Dockerfile). The image runs as a non-root user, and most volume
+     * plugins mount a fresh volume owned by root: as the pods' fsGroup it makes the data volume writable.
+     */
+    public static final long KVNODE_GROUP = 10001L;
 
     private DesiredStatefulSet() {
     }
@@ -105,6 +110,11 @@ public final class DesiredStatefulSet {
                     .withAffinity(overrides.getAffinity())
                     .withTolerations(overrides.getTolerations())
                     .withNodeSelector(overrides.getNodeSelector())
+                    // OnRootMismatch: chown a large data volume once, not on every restart of the member.
+                    .withNewSecurityContext()
+                        .withFsGroup(KVNODE_GROUP)
+                        .withFsGroupChangePolicy("OnRootMismatch")
+                    .endSecurityContext()
                     // Long enough for a leader to hand over leadership and flush its WAL on SIGTERM.
                     .withTerminationGracePeriodSeconds(30L)
                 .endSpec()

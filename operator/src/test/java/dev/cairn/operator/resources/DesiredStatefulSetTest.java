@@ -60,6 +60,14 @@ class DesiredStatefulSetTest {
     }
 
     @Test
+    void dataVolumeIsWritableByTheImagesNonRootUser() {
+        var securityContext = DesiredStatefulSet.of(cluster).getSpec().getTemplate().getSpec().getSecurityContext();
+
+        assertThat(securityContext.getFsGroup()).isEqualTo(10001L);
+        assertThat(securityContext.getFsGroupChangePolicy()).isEqualTo("OnRootMismatch");
+    }
+
+    @Test
     void runsKvnodeServeWithEtcdFlagsForEveryMember() {
         Container container = container(DesiredStatefulSet.of(cluster));
 
