@@ -101,8 +101,12 @@ class LostUpdateClusterIT {
 
     /** Every value the key has had, oldest first, read back version by version at each mod revision. */
     private static List<String> valuesOf(ClusterProcesses.Node node, String key) {
+        return WatchLeaseClusterIT.call(node.clientUrl(), channel -> valuesOf(KVGrpc.newBlockingStub(channel), key));
+    }
+
+    private static List<String> valuesOf(KVGrpc.KVBlockingStub stub, String key) {
         List<String> values = new ArrayList<>();
-        RangeResponse now = range(node, key, 0);
+        RangeResponse now = range(stub, key, 0);
         if (now.getKvsCount() == 0) {
             return values;
         }
@@ -112,14 +116,13 @@ class LostUpdateClusterIT {
             if (kv.getVersion() == 1) {
                 return values;
             }
-            kv = range(node, key, kv.getModRevision() - 1).getKvs(0);
+            kv = range(stub, key, kv.getModRevision() - 1).getKvs(0);
         }
     }
 
-    private static RangeResponse range(ClusterProcesses.Node node, String key, long revision) {
-        return WatchLeaseClusterIT.call(node.clientUrl(), channel -> KVGrpc.newBlockingStub(channel)
-                .withDeadlineAfter(10, TimeUnit.SECONDS).range(RangeRequest.newBuilder()
-                        .setKey(ByteString.copyFromUtf8(key)).setRevision(revision).build()));
+    private static RangeResponse range(KVGrpc.KVBlockingStub kv, String key, long revision) {
+        return kv.withDeadlineAfter(10, TimeUnit.SECONDS).range(RangeRequest.newBuilder()
+                .setKey(ByteString.copyFromUtf8(key)).setRevision(revision).build());
     }
 
     /** A value is {@code count/client/sequence}: the count is the counter, the rest makes each write unique. */
