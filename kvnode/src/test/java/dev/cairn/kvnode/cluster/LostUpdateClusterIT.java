@@ -228,8 +228,9 @@ class LostUpdateClusterIT {
                             .addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder()
                                     .setKey(ByteString.copyFromUtf8(key)).setValue(ByteString.copyFromUtf8(value))))
                             .build());
-                    record(new Operation<>(clientId, cas, called, new TxnReply(txn.getSucceeded(),
-                            txn.getHeader().getRevision()), System.nanoTime()), txn.getSucceeded() ? value : null, null);
+                    TxnReply reply = new TxnReply(txn.getSucceeded(), txn.getHeader().getRevision());
+                    record(new Operation<>(clientId, cas, called, reply, System.nanoTime()),
+                            txn.getSucceeded() ? value : null, null);
                 } catch (StatusRuntimeException e) {
                     record(Operation.pending(clientId, cas, called), null, key);
                     channel.shutdownNow();

@@ -29,9 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -176,9 +174,10 @@ class WatchLeaseClusterIT {
     void l01_aKeepAliveAndAWatchSurviveTheKillOfTheLeaderTheyAreConnectedTo() throws Exception {
         long ttlSeconds = 5;
         ClusterProcesses cluster = shared;
-        Map<ClusterProcesses.Node, Double> streamsBefore = new HashMap<>();
-        cluster.nodes().forEach(node -> streamsBefore.put(node,
-                cluster.metricSum(node, "etcd_debugging_mvcc_watch_stream_total")));
+        // The watch stream gauge then tells which member the client below is connected to.
+        await("watch streams of earlier tests closed").atMost(Duration.ofSeconds(10))
+                .until(() -> cluster.nodes().stream()
+                        .allMatch(node -> cluster.metricSum(node, "etcd_debugging_mvcc_watch_stream_total") == 0));
         try (Client client = Client.builder().endpoints(cluster.nodes().stream()
                         .map(ClusterProcesses.Node::clientUrl).toArray(String[]::new)).build()) {
             long lease = client.getLeaseClient().grant(ttlSeconds).get(10, TimeUnit.SECONDS).getID();
@@ -208,8 +207,7 @@ class WatchLeaseClusterIT {
                 await("the first renewal").atMost(Duration.ofSeconds(10)).until(() -> renewals.get() > 0);
                 ClusterProcesses.Node connected = await("the member serving the client's watch stream")
                         .atMost(Duration.ofSeconds(10)).until(() -> cluster.nodes().stream()
-                                .filter(node -> cluster.metricSum(node, "etcd_debugging_mvcc_watch_stream_total")
-                                        > streamsBefore.get(node))
+                                .filter(node -> cluster.metricSum(node, "etcd_debugging_mvcc_watch_stream_total") > 0)
                                 .findFirst(), java.util.Optional::isPresent).orElseThrow();
                 makeLeader(cluster, connected);
 
