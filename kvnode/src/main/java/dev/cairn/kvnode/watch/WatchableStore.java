@@ -10,8 +10,10 @@ import dev.cairn.kvnode.proto.mvccpb.KeyValue;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,8 @@ public final class WatchableStore implements CommitListener, AutoCloseable {
     private final WatcherGroup synced = new WatcherGroup();
     private final WatcherGroup unsynced = new WatcherGroup();
     private final List<Watcher> victims = new ArrayList<>();
+    /** Streams whose progress request waits: for a watcher to catch up, or for the store to reach a start revision. */
+    private final Set<WatchStream> progressWaiting = new LinkedHashSet<>();
     private final Thread syncer;
     private final ScheduledExecutorService progressTicker;
     private final WatchMetrics metrics;
@@ -142,6 +146,9 @@ public final class WatchableStore implements CommitListener, AutoCloseable {
                 }
             }
             publishedRevision = revision;
+            if (!progressWaiting.isEmpty()) {
+                List.copyOf(progressWaiting).forEach(this::sendDeferredProgress);
+            }
         } finally {
             lock.unlock();
         }
@@ -219,7 +226,9 @@ public final class WatchableStore implements CommitListener, AutoCloseable {
     /**
      * A progress response for the whole stream (watch id -1) at the last published revision, queued after every
      * event of the stream's watchers at or below it — or, while any of them is behind, deferred until all are
-     * synced (etcd 3.5's answer to W-3; etcd 3.4 answered at once, ahead of events still to come).
+     * synced (etcd 3.5's answer to W-3; etcd 3.4 answered at once, ahead of events still to come) and, for a watcher
+     * that starts at a future revision, until the store has reached that revision (W-6: a member that lags behind the
+     * revision a client resumed at must not answer with its own older revision).
      */
     void requestProgress(WatchStream stream) {
         lock.lock();
@@ -235,7 +244,7 @@ public final class WatchableStore implements CommitListener, AutoCloseable {
     void progressTick(Watcher watcher) {
         lock.lock();
         try {
-            if (watcher.state == Watcher.State.SYNCED) {
+            if (watcher.state == Watcher.State.SYNCED && publishedRevision >= watcher.startRevision) {
                 watcher.stream.offerProgress(WatchUpdate.progress(watcher.id, publishedRevision));
             }
         } finally {
@@ -447,10 +456,17 @@ public final class WatchableStore implements CommitListener, AutoCloseable {
     }
 
     private void sendDeferredProgress(WatchStream stream) {
-        if (stream.progressDeferred
-                && stream.watchers().stream().allMatch(w -> w.state == Watcher.State.SYNCED)) {
+        if (!stream.progressDeferred) {
+            progressWaiting.remove(stream);
+            return;
+        }
+        if (stream.watchers().stream().allMatch(w -> w.state == Watcher.State.SYNCED
+                && publishedRevision >= w.startRevision)) {
             stream.progressDeferred = false;
+            progressWaiting.remove(stream);
             stream.offerControl(WatchUpdate.progress(WatchUpdate.NO_WATCH, publishedRevision));
+        } else {
+            progressWaiting.add(stream);
         }
     }
 

@@ -32,6 +32,12 @@ final class Watcher {
 
     /** Every event below this revision was given to the stream (or is held as victim events); never decreases. */
     long minRevision;
+    /**
+     * The start revision the client asked for: no progress response may carry a revision below it, or a client that
+     * resumed at a future revision on a lagging member would take it for "you have everything up to there" (W-6).
+     * 0 ("from now") sets no bound, as in etcd.
+     */
+    final long startRevision;
     State state = State.UNSYNCED;
     /** The events a full stream refused, with the header revision they were to carry: given first when room frees. */
     List<Event> victimEvents = List.of();
@@ -46,6 +52,7 @@ final class Watcher {
         this.prevKv = spec.prevKv();
         this.progressNotify = spec.progressNotify();
         this.fragment = spec.fragment();
+        this.startRevision = spec.startRevision();
     }
 
     /** Whether this watcher is given {@code event}: in its range, at or after its next revision, not filtered out. */

@@ -130,7 +130,7 @@ class InProcessClusterTest {
     }
 
     @Test
-    void changesThatWouldLeaveNoQuorumOfStartedMembersAreRefused() throws Exception {
+    void m01_changesThatWouldLeaveNoQuorumOfStartedMembersAreRefused() throws Exception {
         List<dev.cairn.kvnode.server.Member> members = startFounders("a", "b", "c");
         dev.cairn.kvnode.server.Member leader = awaitLeader(members);
         assertThatThrownBy(() -> leader.cluster().add(MemberAddRequest.newBuilder()

@@ -258,6 +258,26 @@ public final class ClusterProcesses implements AutoCloseable {
         }
     }
 
+    /**
+     * The sum of every series of a metric with labels (a counter per peer, say
+     * {@code etcd_network_snapshot_receive_success_total{From="..."}}); 0 when none is exported yet.
+     */
+    public double metricSum(Node node, String name) {
+        try {
+            String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.metricsPort
+                    + "/metrics")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
+            return body.lines().filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                    .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1).trim()))
+                    .sum();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("metrics of " + node.name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private void launch(Node node, String initialCluster, String state) throws IOException {
         String jar = System.getProperty("kvnode.jar");
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {

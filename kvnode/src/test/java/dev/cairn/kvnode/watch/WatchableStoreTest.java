@@ -186,6 +186,42 @@ class WatchableStoreTest {
         assertThat(client.updates(0)).allMatch(u -> u.created() || u.revision() >= current + 3);
     }
 
+    /**
+     * W-6 (etcd #19487): a watch resumed at a revision this store has not reached yet — a lagging member — gets no
+     * progress response below its start, neither on request nor from the ticker; the request is answered once the
+     * store gets there, and the periodic notifications start then.
+     */
+    @Test
+    void w06_noProgressResponseBelowAFutureStartRevision() {
+        WatchFixture f = start(WatchOptions.DEFAULTS.withProgressInterval(java.time.Duration.ofMillis(20)));
+        long current = f.put("a", "now");
+        long start = current + 3;
+        TestClient client = new TestClient(f.watchable);
+        client.stream.create(new WatchSpec(bytes("a"), ByteString.EMPTY, start, false, false, false, true, false, 0));
+        client.stream.requestProgress();
+        f.put("a", "below the start");
+        client.stream.requestProgress();
+        // A witness stream ticking at the same interval shows that ticks have passed.
+        TestClient witness = new TestClient(f.watchable);
+        witness.stream.create(new WatchSpec(bytes("w"), ByteString.EMPTY, 0, false, false, false, true, false, 0));
+        WatchFixture.awaitUntil("progress ticks passed", () -> {
+            client.takeAll();
+            witness.takeAll();
+            return witness.updates(0).size() >= 4;
+        });
+        assertThat(client.received).as("before the start revision").allMatch(WatchUpdate::created);
+
+        f.put("a", "still below");
+        f.put("a", "at the start");
+        WatchFixture.awaitUntil("the deferred progress response and a tick", () -> {
+            client.takeAll();
+            return client.updates(WatchUpdate.NO_WATCH).size() == 1 && client.updates(0).size() >= 3;
+        });
+        assertThat(client.received).filteredOn(u -> !u.created() && u.events().isEmpty())
+                .extracting(WatchUpdate::revision).allMatch(revision -> revision >= start);
+        assertThat(client.events(0)).extracting(e -> e.getKv().getModRevision()).containsExactly(start);
+    }
+
     @Test
     void w08_startRevisionZeroMeansTheRevisionAfterTheCurrentOne() {
         WatchFixture f = start(WatchOptions.DEFAULTS);
