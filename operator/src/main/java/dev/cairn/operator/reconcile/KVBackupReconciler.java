@@ -87,7 +87,9 @@ public class KVBackupReconciler implements Reconciler<KVBackup> {
         KubernetesClient client = context.getClient();
         String namespace = backup.getMetadata().getNamespace();
         KVBackupStatus status = copy(current);
-        Instant now = clock.now().truncatedTo(ChronoUnit.SECONDS);
+        // Times shown in the status are whole seconds; the next attempt's time keeps the exact back-off.
+        Instant exact = clock.now();
+        Instant now = exact.truncatedTo(ChronoUnit.SECONDS);
         String clusterName = backup.getSpec() == null ? null : backup.getSpec().getClusterName();
         KVCluster cluster = clusterName == null ? null
                 : client.resources(KVCluster.class).inNamespace(namespace).withName(clusterName).get();
@@ -108,7 +110,7 @@ public class KVBackupReconciler implements Reconciler<KVBackup> {
         long nextAttempt = status.getNextAttemptTime() == null ? 0
                 : Instant.parse(status.getNextAttemptTime()).toEpochMilli();
         Action action = BackupAttempts.next(attempts, status.getPhase() == BackupPhase.Retrying, jobState(job),
-                now.toEpochMilli(), nextAttempt, settings.backupMaxAttempts());
+                exact.toEpochMilli(), nextAttempt, settings.backupMaxAttempts());
         Duration recheck = settings.resyncInterval();
         switch (action) {
             case START_ATTEMPT -> {
@@ -136,18 +138,19 @@ public class KVBackupReconciler implements Reconciler<KVBackup> {
                             backup.getMetadata().getName(), report.get().revision(), report.get().size(), location);
                 } else {
                     recheck = failed(backup, status, attempts, "Job " + job.getMetadata().getName()
-                            + " succeeded but its pod's log holds no report of kvnode snapshot save", now);
+                            + " succeeded but its pod's log holds no report of kvnode snapshot save", exact);
                 }
             }
             case RECORD_FAILURE_AND_RETRY, RECORD_FINAL_FAILURE ->
-                    recheck = failed(backup, status, attempts, failureReason(client, namespace, job), now);
-            case AWAIT_RETRY -> recheck = Duration.ofMillis(Math.max(1, nextAttempt - now.toEpochMilli()));
+                    recheck = failed(backup, status, attempts, failureReason(client, namespace, job), exact);
+            case AWAIT_RETRY -> recheck = Duration.ofMillis(Math.max(1, nextAttempt - exact.toEpochMilli()));
         }
         writeStatus(backup, status, context);
         return UpdateControl.<KVBackup>noUpdate().rescheduleAfter(recheck);
     }
 
-    private Duration failed(KVBackup backup, KVBackupStatus status, int attempts, String why, Instant now) {
+    private Duration failed(KVBackup backup, KVBackupStatus status, int attempts, String why, Instant exact) {
+        Instant now = exact.truncatedTo(ChronoUnit.SECONDS);
         String reason = "attempt %d of %d failed: %s".formatted(attempts, settings.backupMaxAttempts(), why);
         status.setReason(reason);
         if (attempts >= settings.backupMaxAttempts()) {
@@ -162,7 +165,7 @@ public class KVBackupReconciler implements Reconciler<KVBackup> {
         Duration backoff = Duration.ofMillis(BackupAttempts.backoffMillis(attempts,
                 settings.backupRetryBase().toMillis(), settings.backupRetryCap().toMillis()));
         status.setPhase(BackupPhase.Retrying);
-        status.setNextAttemptTime(now.plus(backoff).toString());
+        status.setNextAttemptTime(exact.plus(backoff).toString());
         setConditions(status, false, false, "Retrying", reason + "; next attempt at " + status.getNextAttemptTime(),
                 now);
         LOG.warnf("KVBackup %s/%s: %s; retrying in %s", backup.getMetadata().getNamespace(),
