@@ -10,6 +10,7 @@ import dev.cairn.operator.plan.BackupAttempts.Action;
 import dev.cairn.operator.plan.BackupAttempts.JobState;
 import dev.cairn.operator.resources.BackupLocation;
 import dev.cairn.operator.resources.DesiredBackupClaim;
+import dev.cairn.operator.resources.DesiredBackupDeletionJob;
 import dev.cairn.operator.resources.DesiredBackupJob;
 import dev.cairn.operator.resources.KvnodeLabels;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -22,7 +23,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
@@ -49,9 +52,14 @@ import org.jboss.logging.Logger;
  * the reason (the last line of the pod's log, where kvnode prints its error) is recorded, and the next attempt
  * starts after an exponential back-off ({@code cairn.operator.backup-retry-base}, doubled per failure, at most
  * {@code backup-retry-cap}) until {@code backup-max-attempts} Jobs have failed. Succeeded and Failed are final.
+ *
+ * <p>Deletion (by a user, or by the schedule's retention) removes the file too: a finalizer holds the KVBackup while
+ * a Job ({@link DesiredBackupDeletionJob}) deletes its file from the claim, in the image of the Job that saved it.
+ * A KVBackup that never saved a file goes at once; one whose file cannot be deleted goes anyway, after a warning
+ * that names the file, so that a lost claim cannot block deletion forever.
  */
 @ControllerConfiguration(name = KVBackupReconciler.NAME)
-public class KVBackupReconciler implements Reconciler<KVBackup> {
+public class KVBackupReconciler implements Reconciler<KVBackup>, Cleaner<KVBackup> {
 
     public static final String NAME = "kvbackup";
 
@@ -147,6 +155,53 @@ public class KVBackupReconciler implements Reconciler<KVBackup> {
         }
         writeStatus(backup, status, context);
         return UpdateControl.<KVBackup>noUpdate().rescheduleAfter(recheck);
+    }
+
+    @Override
+    public DeleteControl cleanup(KVBackup backup, Context<KVBackup> context) {
+        KVBackupStatus status = backup.getStatus();
+        Optional<BackupLocation> location = status == null || status.getPhase() != BackupPhase.Succeeded
+                ? Optional.empty() : BackupLocation.parse(status.getLocation());
+        if (location.isEmpty()) {
+            return DeleteControl.defaultDelete();
+        }
+        KubernetesClient client = context.getClient();
+        String namespace = backup.getMetadata().getNamespace();
+        String name = backup.getMetadata().getName();
+        Job deletion = client.batch().v1().jobs().inNamespace(namespace)
+                .withName(DesiredBackupDeletionJob.name(backup)).get();
+        if (deletion == null) {
+            Job saved = status.getJob() == null ? null
+                    : client.batch().v1().jobs().inNamespace(namespace).withName(status.getJob()).get();
+            if (saved == null) {
+                LOG.warnf("KVBackup %s/%s deleted; its file %s stays: the Job that saved it is gone, so its image is"
+                        + " unknown", namespace, name, location.get());
+                return DeleteControl.defaultDelete();
+            }
+            String image = saved.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+            try {
+                client.resource(DesiredBackupDeletionJob.of(backup, image, location.get())).create();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+            }
+            return DeleteControl.noFinalizerRemoval().rescheduleAfter(settings.requeueDelay());
+        }
+        switch (jobState(deletion)) {
+            case SUCCEEDED -> {
+                LOG.infof("KVBackup %s/%s deleted with its file %s", namespace, name, location.get());
+                return DeleteControl.defaultDelete();
+            }
+            case FAILED -> {
+                LOG.warnf("KVBackup %s/%s deleted; its file %s stays: Job %s could not delete it", namespace, name,
+                        location.get(), deletion.getMetadata().getName());
+                return DeleteControl.defaultDelete();
+            }
+            default -> {
+                return DeleteControl.noFinalizerRemoval().rescheduleAfter(settings.requeueDelay());
+            }
+        }
     }
 
     private Duration failed(KVBackup backup, KVBackupStatus status, int attempts, String why, Instant exact) {

@@ -195,6 +195,29 @@ class KVBackupReconcilerTest {
     }
 
     @Test
+    void deletingABackupDeletesItsFileFirst() {
+        cluster("tidy", c -> { });
+        try (TestJobRunner jobs = new TestJobRunner(client, NAMESPACE, "tidy", logs, job -> saved(job, 5))) {
+            backup("tidy-1", "tidy");
+            eventually().until(() -> status("tidy-1").getPhase() == BackupPhase.Succeeded);
+
+            client.resources(KVBackup.class).inNamespace(NAMESPACE).withName("tidy-1").delete();
+
+            eventually().until(() -> client.resources(KVBackup.class).inNamespace(NAMESPACE).withName("tidy-1")
+                    .get() == null);
+            assertThat(jobs.deletions()).singleElement().satisfies(job -> {
+                assertThat(job.getMetadata().getName()).isEqualTo("tidy-1-delete");
+                Container rm = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+                assertThat(rm.getImage()).isEqualTo("cairn/kvnode:0.1.0");
+                assertThat(rm.getCommand()).containsExactly("rm");
+                assertThat(rm.getArgs()).containsExactly("-f", "/var/lib/cairn/backups/tidy-1.db");
+                assertThat(job.getSpec().getTemplate().getSpec().getVolumes().get(0).getPersistentVolumeClaim()
+                        .getClaimName()).isEqualTo("tidy-backups");
+            });
+        }
+    }
+
+    @Test
     void aBackupOfAClusterThatDoesNotExistWaitsAndSaysSo() {
         backup("ghost-1", "ghost");
 
@@ -238,6 +261,12 @@ class KVBackupReconcilerTest {
                     .sorted().toList();
             assertThat(made).hasSize(4).allMatch(name -> name.matches("nightly-\\d{8}-\\d{4}"));
             assertThat(kept).containsExactlyElementsOf(made.subList(2, 4));
+            // The pruned backups' files went with them.
+            assertThat(jobs.deletions()).extracting(j -> j.getSpec().getTemplate().getSpec().getContainers().get(0)
+                            .getArgs())
+                    .containsExactlyInAnyOrder(
+                            List.of("-f", "/var/lib/cairn/backups/" + made.get(0) + ".db"),
+                            List.of("-f", "/var/lib/cairn/backups/" + made.get(1) + ".db"));
         }
     }
 }

@@ -45,6 +45,7 @@ public final class TestJobRunner implements AutoCloseable {
     private final Map<String, Instant> created = new ConcurrentHashMap<>();
     private final Map<String, Instant> finished = new ConcurrentHashMap<>();
     private final List<Job> seen = new CopyOnWriteArrayList<>();
+    private final List<Job> deletions = new CopyOnWriteArrayList<>();
 
     public TestJobRunner(KubernetesClient client, String namespace, String clusterName, FakeBackupJobLogs logs,
                          Function<Job, Outcome> outcome) {
@@ -70,9 +71,14 @@ public final class TestJobRunner implements AutoCloseable {
                 });
     }
 
-    /** The Jobs run so far, in the order they were created. */
+    /** The backup Jobs run so far, in the order they were created. */
     public List<Job> jobs() {
         return List.copyOf(seen);
+    }
+
+    /** The Jobs that deleted a backup's file (rm, which always succeeds here). */
+    public List<Job> deletions() {
+        return List.copyOf(deletions);
     }
 
     public Instant createdAt(String job) {
@@ -88,9 +94,10 @@ public final class TestJobRunner implements AutoCloseable {
         if (created.putIfAbsent(jobName, Instant.now()) != null) {
             return;
         }
-        seen.add(job);
         var template = job.getSpec().getTemplate();
         String container = template.getSpec().getContainers().get(0).getName();
+        boolean deletion = "delete-file".equals(container);
+        (deletion ? deletions : seen).add(job);
         Pod pod = client.resource(new PodBuilder()
                 .withNewMetadata()
                     .withName(jobName + "-pod")
@@ -101,7 +108,7 @@ public final class TestJobRunner implements AutoCloseable {
                 .endMetadata()
                 .withSpec(template.getSpec())
                 .build()).create();
-        Outcome result = outcome.apply(job);
+        Outcome result = deletion ? Outcome.printed("") : outcome.apply(job);
         logs.put(namespace, pod.getMetadata().getName(), container, result.log());
         boolean succeeded = result.exitCode() == 0;
         pod.setStatus(new PodStatusBuilder()
