@@ -95,6 +95,15 @@ public class KVBackupReconciler implements Reconciler<KVBackup>, Cleaner<KVBacku
         KubernetesClient client = context.getClient();
         String namespace = backup.getMetadata().getNamespace();
         KVBackupStatus status = copy(current);
+        if (backup.getMetadata().getName().length() > DesiredBackupJob.MAX_BACKUP_NAME) {
+            status.setPhase(BackupPhase.Failed);
+            status.setReason("metadata.name: at most %d characters, so that the names of its Jobs fit a label value"
+                    .formatted(DesiredBackupJob.MAX_BACKUP_NAME));
+            setConditions(status, false, true, "InvalidName", status.getReason(),
+                    clock.now().truncatedTo(ChronoUnit.SECONDS));
+            writeStatus(backup, status, context);
+            return UpdateControl.noUpdate();
+        }
         // Times shown in the status are whole seconds; the next attempt's time keeps the exact back-off.
         Instant exact = clock.now();
         Instant now = exact.truncatedTo(ChronoUnit.SECONDS);

@@ -33,6 +33,12 @@ public final class DesiredBackupJob {
     private DesiredBackupJob() {
     }
 
+    /**
+     * The longest KVBackup name whose Jobs' names still fit a label value (63 characters): the Job controller labels
+     * each pod with its Job's name, and a longer one would make every pod of the Job fail to be created.
+     */
+    public static final int MAX_BACKUP_NAME = 63 - "-delete".length();
+
     /** {@code <backup>-<attempt>}: each attempt is a new Job, and the name says which. */
     public static String name(KVBackup backup, int attempt) {
         return backup.getMetadata().getName() + "-" + attempt;

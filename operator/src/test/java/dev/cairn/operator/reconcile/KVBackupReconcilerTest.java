@@ -218,6 +218,18 @@ class KVBackupReconcilerTest {
     }
 
     @Test
+    void aNameTooLongForItsJobsFailsAtOnce() {
+        String name = "long-" + "x".repeat(60);
+        backup(name, "solo");
+
+        eventually().until(() -> status(name).getPhase() == BackupPhase.Failed);
+
+        assertThat(status(name).getReason()).startsWith("metadata.name: at most 56 characters");
+        assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).withLabel("kv.cairn.dev/backup", name).list()
+                .getItems()).isEmpty();
+    }
+
+    @Test
     void aBackupOfAClusterThatDoesNotExistWaitsAndSaysSo() {
         backup("ghost-1", "ghost");
 
