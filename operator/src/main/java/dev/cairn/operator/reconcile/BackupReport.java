@@ -1,5 +1,6 @@
 package dev.cairn.operator.reconcile;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
@@ -22,7 +23,7 @@ record BackupReport(long size, long revision, String sha256) {
                     return Optional.of(new BackupReport(node.get("size").asLong(), node.get("revision").asLong(),
                             node.get("sha256").asText()));
                 }
-            } catch (java.io.IOException e) {
+            } catch (JsonProcessingException e) {
                 // Not the report: a log record that happens to start with a brace.
             }
         }
