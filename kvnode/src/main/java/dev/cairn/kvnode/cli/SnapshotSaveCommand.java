@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -46,11 +47,19 @@ final class SnapshotSaveCommand implements Callable<Integer> {
     @Option(names = "--dial-timeout", defaultValue = "2s", description = "Longest wait to connect (e.g. 2s).")
     String dialTimeout;
 
+    @Option(names = {"-w", "--write-out"}, defaultValue = "simple",
+            description = "Output: simple (a sentence, as etcdctl's) or json (one line: location, size, revision, "
+                    + "hash, totalKey, sha256 of the saved file, for programs such as the operator's backup Job).")
+    String writeOut;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
+        if (!writeOut.equals("simple") && !writeOut.equals("json")) {
+            throw new IllegalArgumentException("--write-out must be simple or json, got '" + writeOut + "'");
+        }
         String target = singleEndpoint(endpoints);
         Path part = file.resolveSibling(file.getFileName() + ".part");
         ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext()
@@ -74,9 +83,23 @@ final class SnapshotSaveCommand implements Callable<Integer> {
                 Thread.currentThread().interrupt();
             }
         }
-        spec.commandLine().getOut().println("Snapshot saved at " + file);
+        if ("json".equals(writeOut)) {
+            spec.commandLine().getOut().println(report(file));
+        } else {
+            spec.commandLine().getOut().println("Snapshot saved at " + file);
+        }
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** One JSON line about the saved (and verified) file; the hash and counts are {@code snapshot status}'s. */
+    static String report(Path file) throws IOException {
+        BackupFile backup = BackupFile.open(file);
+        BackupFile.Summary summary = backup.summarize();
+        return String.format(Locale.ROOT,
+                "{\"location\":\"%s\",\"size\":%d,\"revision\":%d,\"hash\":%d,\"totalKey\":%d,\"sha256\":\"%s\"}",
+                file.toString().replace("\\", "\\\\").replace("\"", "\\\""), summary.totalSize(),
+                summary.revision(), Integer.toUnsignedLong(summary.hash()), summary.totalKeys(), backup.digestHex());
     }
 
     private static void download(ManagedChannel channel, String target, Path part) throws IOException {

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
@@ -102,6 +104,19 @@ public final class BackupFile {
 
     public Path path() {
         return path;
+    }
+
+    /** The SHA-256 the file ends with (checked by {@link #open}), in lower-case hex as {@code sha256sum} prints it. */
+    public String digestHex() throws IOException {
+        try (var channel = FileChannel.open(path)) {
+            ByteBuffer digest = ByteBuffer.allocate(DIGEST_BYTES);
+            while (digest.hasRemaining()) {
+                if (channel.read(digest, size - DIGEST_BYTES + digest.position()) < 0) {
+                    throw new BackupCorruptException(path, "it shrank while being read");
+                }
+            }
+            return HexFormat.of().formatHex(digest.array());
+        }
     }
 
     /** The store image the backup holds, for {@link StoreImage#restore}. The caller closes it. */

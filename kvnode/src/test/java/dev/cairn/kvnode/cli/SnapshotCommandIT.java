@@ -42,6 +42,38 @@ class SnapshotCommandIT {
     }
 
     @Test
+    void saveReportsTheFileAsOneJsonLineAndRestoreSkipsADirectoryThatHoldsAMember() throws Exception {
+        Path backup = dir.resolve("backup.db");
+        try (EmbeddedKvnode node = EmbeddedKvnode.start(KvnodeConfig.singleMember("cli", dir.resolve("kvnode"),
+                "127.0.0.1", 0, 0, -1));
+                Client client = Client.builder().endpoints("http://127.0.0.1:" + node.clientPort()).build()) {
+            client.getKVClient().put(bytes("k"), bytes("v")).get();
+
+            Run save = run("snapshot", "save", backup.toString(), "--endpoints", "127.0.0.1:" + node.clientPort(),
+                    "-w", "json");
+
+            assertThat(save.exit()).as(save.err()).isZero();
+            byte[] file = Files.readAllBytes(backup);
+            String sha256 = java.util.HexFormat.of().formatHex(file, file.length - 32, file.length);
+            assertThat(save.out()).startsWith("{\"location\":\"" + backup + "\",\"size\":" + file.length
+                    + ",\"revision\":2,").endsWith(",\"sha256\":\"" + sha256 + "\"}\n");
+        }
+        Path data = dir.resolve("restored");
+        String[] restore = {"snapshot", "restore", backup.toString(), "--name", "a", "--data-dir", data.toString(),
+                "--initial-cluster", "a=http://127.0.0.1:2380", "--initial-advertise-peer-urls",
+                "http://127.0.0.1:2380", "--skip-if-member-exists"};
+
+        Run first = run(restore);
+        Run again = run(restore);
+
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.out()).startsWith("Restored revision 2 into " + data);
+        assertThat(dir.resolve("restored.restoring")).doesNotExist();
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).isEqualTo(data + " already holds a member: nothing restored\n");
+    }
+
+    @Test
     void statusRefusesADamagedBackupWithANonZeroExit() throws Exception {
         Path backup = dir.resolve("backup.db");
         try (EmbeddedKvnode node = EmbeddedKvnode.start(KvnodeConfig.singleMember("cli", dir.resolve("kvnode"),

@@ -44,6 +44,12 @@ public class KVClusterSpec {
     @JsonPropertyDescription("Labels, annotations and scheduling of the member pods.")
     private PodTemplateOverrides podTemplate;
 
+    @JsonPropertyDescription("Backups on a schedule, kept up to a retention count.")
+    private ScheduledBackupSpec backup;
+
+    @JsonPropertyDescription("How the cluster starts: empty (default) or from a backup. Read only at creation.")
+    private BootstrapSpec bootstrap;
+
     public Integer getReplicas() {
         return replicas;
     }
@@ -90,5 +96,21 @@ public class KVClusterSpec {
 
     public void setPodTemplate(PodTemplateOverrides podTemplate) {
         this.podTemplate = podTemplate;
+    }
+
+    public ScheduledBackupSpec getBackup() {
+        return backup;
+    }
+
+    public void setBackup(ScheduledBackupSpec backup) {
+        this.backup = backup;
+    }
+
+    public BootstrapSpec getBootstrap() {
+        return bootstrap;
+    }
+
+    public void setBootstrap(BootstrapSpec bootstrap) {
+        this.bootstrap = bootstrap;
     }
 }

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 public final class KVClusterSpecValidator {
 
     private static final Pattern STORAGE_SIZE = Pattern.compile(StorageSpec.SIZE_PATTERN);
+    private static final Pattern LOCATION = Pattern.compile(BackupSource.LOCATION_PATTERN);
 
     private KVClusterSpecValidator() {
     }
@@ -36,6 +37,29 @@ public final class KVClusterSpecValidator {
         if (storage != null && storage.getSize() != null && !STORAGE_SIZE.matcher(storage.getSize()).matches()) {
             violations.add("spec.storage.size: must be a quantity such as 1Gi or 500Mi, got \"%s\""
                     .formatted(storage.getSize()));
+        }
+        ScheduledBackupSpec backup = spec.getBackup();
+        if (backup != null) {
+            try {
+                CronSchedule.parse(backup.getSchedule());
+            } catch (IllegalArgumentException e) {
+                violations.add("spec.backup.schedule: must be a five-field cron expression such as \"0 3 * * *\", got"
+                        + " \"%s\" (%s)".formatted(backup.getSchedule(), e.getMessage()));
+            }
+            if (backup.getRetention() != null && backup.getRetention() < 1) {
+                violations.add("spec.backup.retention: must be at least 1, got " + backup.getRetention());
+            }
+        }
+        BackupSource source = spec.getBootstrap() == null ? null : spec.getBootstrap().getFromBackup();
+        if (source != null) {
+            boolean named = source.getBackupName() != null && !source.getBackupName().isBlank();
+            boolean located = source.getLocation() != null && !source.getLocation().isBlank();
+            if (named == located) {
+                violations.add("spec.bootstrap.fromBackup: must name exactly one of backupName and location");
+            } else if (located && !LOCATION.matcher(source.getLocation()).matches()) {
+                violations.add("spec.bootstrap.fromBackup.location: must be pvc://<claim>/<file>, got \"%s\""
+                        .formatted(source.getLocation()));
+            }
         }
         return violations;
     }

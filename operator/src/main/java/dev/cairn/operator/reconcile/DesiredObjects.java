@@ -23,7 +23,8 @@ import java.util.OptionalInt;
  * <p>The StatefulSet keeps its current replicas here: only a planner step changes them. Its template follows the
  * spec (a new revision rolls nothing by itself, the update strategy is OnDelete) and the bootstrap progress. It is
  * left alone before the bootstrap (the Bootstrap step creates it) and when the step itself rewrites it with new
- * replicas (one write, not two racing on the resource version).
+ * replicas (one write, not two racing on the resource version). Until the bootstrap completes, the template of a
+ * cluster restored from a backup carries the restore init container.
  */
 final class DesiredObjects {
 
@@ -34,7 +35,7 @@ final class DesiredObjects {
     }
 
     void write(KVCluster cluster, Context<KVCluster> context, KubernetesState state,
-               InitialClusterState templateState, Observed facts, Step step) {
+               InitialClusterState templateState, Observed facts, Step step, RestoreSource restore) {
         ClusterAddresses addresses = ClusterAddresses.of(cluster, state.replicas());
         // Services first: members resolve each other through the peer Service as soon as they start.
         writer.write(DesiredPeerService.of(cluster), cached(context, Service.class, addresses.peerServiceName()));
@@ -45,8 +46,11 @@ final class DesiredObjects {
                     cached(context, PodDisruptionBudget.class, cluster.getMetadata().getName()));
         }
         boolean stepWritesStatefulSet = step instanceof Step.RaiseReplicas || step instanceof Step.LowerReplicas;
-        if (state.statefulSet().isPresent() && !stepWritesStatefulSet) {
-            writer.write(DesiredStatefulSet.of(cluster, state.replicas(), templateState), state.statefulSet());
+        // A restore source that went away during the bootstrap leaves the template as it is: dropping the restore
+        // init container would let a recreated pod start empty next to restored members.
+        if (state.statefulSet().isPresent() && !stepWritesStatefulSet && !restore.waiting()) {
+            writer.write(DesiredStatefulSet.of(cluster, state.replicas(), templateState, restore.location()),
+                    state.statefulSet());
         }
     }
 

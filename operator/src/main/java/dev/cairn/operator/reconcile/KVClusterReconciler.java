@@ -117,11 +117,17 @@ public class KVClusterReconciler implements Reconciler<KVCluster> {
             Observed facts = FactsMapper.map(cluster, state, membership, revision,
                     KVClusterAnnotations.leaderUpgradeApproved(cluster, revision), bootstrapped);
             Step step = planner.next(facts);
+            // The restore source is read only for a new cluster's template; once bootstrapped, it no longer matters.
+            RestoreSource restore = bootstrapped ? RestoreSource.NONE
+                    : RestoreSource.resolve(context.getClient(), cluster);
+            if (restore.waiting() && step instanceof Step.Bootstrap) {
+                step = new Step.Wait(restore.waitingFor());
+            }
             LOG.debugf("KVCluster %s/%s: %s", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(),
                     step);
-            new DesiredObjects(writer).write(cluster, context, state, templateState, facts, step);
+            new DesiredObjects(writer).write(cluster, context, state, templateState, facts, step, restore);
             new StepExecutor(context.getClient(), writer, new EventRecorder(context.getClient(), Clock.systemUTC()),
-                    failpoints).execute(step, cluster, state, templateState, members, facts);
+                    failpoints).execute(step, cluster, state, templateState, members, facts, restore.location());
             writeStatus(cluster, statusCalculator.observed(cluster, state, membership, facts, step), context,
                     serverSideApply);
             return step;

@@ -23,4 +23,16 @@ public interface ReconcileSettings {
     /** How far (Raft entries) a member may trail the leader's applied index and still count as caught up. */
     @WithDefault("1000")
     long catchUpBound();
+
+    /** The wait after a backup Job's first failure; it doubles with each further failure. */
+    @WithDefault("30s")
+    Duration backupRetryBase();
+
+    /** The longest wait between two attempts of a backup. */
+    @WithDefault("10m")
+    Duration backupRetryCap();
+
+    /** Jobs a KVBackup may use before it is Failed for good. */
+    @WithDefault("5")
+    int backupMaxAttempts();
 }

@@ -5,6 +5,7 @@ import dev.cairn.operator.members.ClusterMembers;
 import dev.cairn.operator.members.ClusterMembersException;
 import dev.cairn.operator.plan.Observed;
 import dev.cairn.operator.plan.Step;
+import dev.cairn.operator.resources.BackupLocation;
 import dev.cairn.operator.resources.ClusterAddresses;
 import dev.cairn.operator.resources.DesiredStatefulSet;
 import dev.cairn.operator.resources.InitialClusterState;
@@ -39,12 +40,12 @@ final class StepExecutor {
     }
 
     void execute(Step step, KVCluster cluster, KubernetesState state, InitialClusterState templateState,
-                 ClusterMembers members, Observed facts) {
+                 ClusterMembers members, Observed facts, Optional<BackupLocation> restoreFrom) {
         if (step instanceof Step.Wait || step instanceof Step.Done) {
             return;
         }
         try {
-            act(step, cluster, state, templateState, members);
+            act(step, cluster, state, templateState, members, restoreFrom);
         } catch (ClusterMembersException e) {
             refused(step, cluster, e);
             return;
@@ -53,16 +54,17 @@ final class StepExecutor {
     }
 
     private void act(Step step, KVCluster cluster, KubernetesState state, InitialClusterState templateState,
-                     ClusterMembers members) {
+                     ClusterMembers members, Optional<BackupLocation> restoreFrom) {
         ClusterAddresses addresses = ClusterAddresses.of(cluster, state.replicas());
         String namespace = cluster.getMetadata().getNamespace();
         if (step instanceof Step.Bootstrap) {
-            writer.write(DesiredStatefulSet.of(cluster), Optional.empty());
+            writer.write(DesiredStatefulSet.of(cluster, restoreFrom), Optional.empty());
         } else if (step instanceof Step.AddLearner add) {
             members.addLearner(List.of(addresses.peerURL(add.ordinal())));
             failpoints.reached(Failpoints.AFTER_MEMBER_ADD, cluster);
         } else if (step instanceof Step.RaiseReplicas raise) {
-            writer.write(DesiredStatefulSet.of(cluster, raise.to(), templateState), state.statefulSet());
+            writer.write(DesiredStatefulSet.of(cluster, raise.to(), templateState, restoreFrom),
+                    state.statefulSet());
         } else if (step instanceof Step.Promote promote) {
             members.promote(promote.memberId());
             failpoints.reached(Failpoints.AFTER_PROMOTE, cluster);
@@ -73,7 +75,8 @@ final class StepExecutor {
             members.remove(remove.memberId());
             failpoints.reached(Failpoints.AFTER_MEMBER_REMOVE, cluster);
         } else if (step instanceof Step.LowerReplicas lower) {
-            writer.write(DesiredStatefulSet.of(cluster, lower.to(), templateState), state.statefulSet());
+            writer.write(DesiredStatefulSet.of(cluster, lower.to(), templateState, restoreFrom),
+                    state.statefulSet());
         } else if (step instanceof Step.DeletePvc delete) {
             client.persistentVolumeClaims().inNamespace(namespace)
                     .withName(addresses.dataClaimName(delete.ordinal())).delete();

@@ -35,6 +35,10 @@ public final class ClusterAddresses {
         return new ClusterAddresses(cluster.getMetadata().getName(), cluster.getMetadata().getNamespace(), replicas);
     }
 
+    public String namespace() {
+        return namespace;
+    }
+
     public String peerServiceName() {
         return name + "-peer";
     }

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The StatefulSet that runs a cluster's members.
@@ -46,14 +47,31 @@ public final class DesiredStatefulSet {
 
     /** The StatefulSet of a bootstrap: every member the spec asks for, started as a new cluster. */
     public static StatefulSet of(KVCluster cluster) {
-        return of(cluster, cluster.getSpec().getReplicas(), InitialClusterState.NEW);
+        return of(cluster, cluster.getSpec().getReplicas(), InitialClusterState.NEW, Optional.empty());
+    }
+
+    /** The StatefulSet of a bootstrap whose members start from the backup {@code restoreFrom}, if present. */
+    public static StatefulSet of(KVCluster cluster, Optional<BackupLocation> restoreFrom) {
+        return of(cluster, cluster.getSpec().getReplicas(), InitialClusterState.NEW, restoreFrom);
     }
 
     public static StatefulSet of(KVCluster cluster, int replicas, InitialClusterState state) {
+        return of(cluster, replicas, state, Optional.empty());
+    }
+
+    /**
+     * @param restoreFrom the backup the members of a new cluster restore; read only while {@code state} is
+     *                    {@code NEW}: a member that starts later joins the running cluster and must start empty
+     */
+    public static StatefulSet of(KVCluster cluster, int replicas, InitialClusterState state,
+                                 Optional<BackupLocation> restoreFrom) {
         String name = cluster.getMetadata().getName();
         KVClusterSpec spec = cluster.getSpec();
         ClusterAddresses addresses = ClusterAddresses.of(cluster, replicas);
         PodTemplateSpec template = podTemplate(cluster, addresses, state);
+        if (state == InitialClusterState.NEW && restoreFrom.isPresent()) {
+            RestoreInitContainer.addTo(template.getSpec(), image(spec), addresses, restoreFrom.get());
+        }
         template.getMetadata().getAnnotations().put(KvnodeAnnotations.POD_TEMPLATE_REVISION, revision(cluster));
         return new StatefulSetBuilder()
                 .withMetadata(Ownership.metadata(cluster, name))
@@ -79,7 +97,8 @@ public final class DesiredStatefulSet {
     /**
      * The revision of the pod template: a change of version, image, resources or scheduling changes it, and pods
      * whose annotation differs are rolled. It is taken over the template as it would be for an empty cluster, so
-     * the membership flags that follow the replicas (which a member with data ignores) never cause a restart.
+     * the membership flags that follow the replicas (which a member with data ignores) never cause a restart; nor
+     * does the restore init container, which only the bootstrap's template has.
      */
     public static String revision(KVCluster cluster) {
         return PodTemplateRevision.of(podTemplate(cluster, ClusterAddresses.of(cluster, 0), InitialClusterState.NEW));

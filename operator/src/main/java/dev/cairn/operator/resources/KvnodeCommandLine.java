@@ -22,8 +22,17 @@ public final class KvnodeCommandLine {
         return List.of("kvnode", "serve");
     }
 
+    /** This pod's peer URL, from the downward API: what {@code --initial-cluster} lists for it. */
+    public static String ownPeerURL(ClusterAddresses addresses) {
+        return "http://" + ownHost(addresses) + ":" + KvnodePorts.PEER;
+    }
+
+    private static String ownHost(ClusterAddresses addresses) {
+        return "$(" + POD_NAME + ")." + addresses.peerServiceName() + ".$(" + POD_NAMESPACE + ").svc";
+    }
+
     public static List<String> args(ClusterAddresses addresses, InitialClusterState state) {
-        String ownHost = "$(" + POD_NAME + ")." + addresses.peerServiceName() + ".$(" + POD_NAMESPACE + ").svc";
+        String ownHost = ownHost(addresses);
         return List.of(
                 "--name=$(" + POD_NAME + ")",
                 "--data-dir=" + DATA_DIR,

@@ -11,6 +11,8 @@ public final class KvnodeLabels {
     public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
 
     public static final String APP = "kvnode";
+    /** The name of backup Jobs and claims: not {@link #APP}, so a cluster's member selector never takes them in. */
+    public static final String BACKUP_APP = "kvnode-backup";
     public static final String OPERATOR = "cairn-operator";
 
     /** Selects the objects the operator manages; its informers watch only these. */
@@ -30,6 +32,15 @@ public final class KvnodeLabels {
     /** The labels every managed object carries. */
     public static Map<String, String> all(String clusterName) {
         Map<String, String> labels = selector(clusterName);
+        labels.put(MANAGED_BY, OPERATOR);
+        return labels;
+    }
+
+    /** The labels of a cluster's backup Jobs and claims. */
+    public static Map<String, String> backup(String clusterName) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(NAME, BACKUP_APP);
+        labels.put(INSTANCE, clusterName);
         labels.put(MANAGED_BY, OPERATOR);
         return labels;
     }

@@ -73,4 +73,54 @@ class KVClusterSpecValidatorTest {
     void missingSpecIsRefused() {
         assertThat(KVClusterSpecValidator.violations(null)).containsExactly("spec: is required");
     }
+
+    @Test
+    void aBackupScheduleMustBeACronExpression() {
+        KVClusterSpec spec = validSpec();
+        ScheduledBackupSpec backup = new ScheduledBackupSpec();
+        backup.setSchedule("nightly");
+        spec.setBackup(backup);
+
+        assertThat(KVClusterSpecValidator.violations(spec)).singleElement().asString()
+                .startsWith("spec.backup.schedule: must be a five-field cron expression");
+
+        backup.setSchedule("0 3 * * *");
+        assertThat(KVClusterSpecValidator.violations(spec)).isEmpty();
+    }
+
+    @Test
+    void aRetentionBelowOneIsRefused() {
+        KVClusterSpec spec = validSpec();
+        ScheduledBackupSpec backup = new ScheduledBackupSpec();
+        backup.setSchedule("0 3 * * *");
+        backup.setRetention(0);
+        spec.setBackup(backup);
+
+        assertThat(KVClusterSpecValidator.violations(spec))
+                .containsExactly("spec.backup.retention: must be at least 1, got 0");
+    }
+
+    @Test
+    void aRestoreNamesExactlyOneSource() {
+        KVClusterSpec spec = validSpec();
+        BootstrapSpec bootstrap = new BootstrapSpec();
+        BackupSource source = new BackupSource();
+        bootstrap.setFromBackup(source);
+        spec.setBootstrap(bootstrap);
+
+        assertThat(KVClusterSpecValidator.violations(spec))
+                .containsExactly("spec.bootstrap.fromBackup: must name exactly one of backupName and location");
+
+        source.setBackupName("b");
+        source.setLocation("pvc://c/b.db");
+        assertThat(KVClusterSpecValidator.violations(spec))
+                .containsExactly("spec.bootstrap.fromBackup: must name exactly one of backupName and location");
+
+        source.setBackupName(null);
+        assertThat(KVClusterSpecValidator.violations(spec)).isEmpty();
+
+        source.setLocation("/backups/b.db");
+        assertThat(KVClusterSpecValidator.violations(spec))
+                .containsExactly("spec.bootstrap.fromBackup.location: must be pvc://<claim>/<file>, got \"/backups/b.db\"");
+    }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Validates sample resources against the openAPIV3Schema of the checked-in CRD, as an API server would: the good
@@ -29,12 +30,18 @@ class CrdSchemaTest {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private static JsonSchema kvclusterSchema;
+    private static JsonSchema kvbackupSchema;
 
     @BeforeAll
-    static void loadSchema() throws IOException {
-        JsonNode crd = YAML.readTree(RepoFiles.checkedInCrd().toFile());
+    static void loadSchemas() throws IOException {
+        kvclusterSchema = loadSchema(RepoFiles.CRD_FILE);
+        kvbackupSchema = loadSchema(RepoFiles.BACKUP_CRD_FILE);
+    }
+
+    private static JsonSchema loadSchema(String file) throws IOException {
+        JsonNode crd = YAML.readTree(RepoFiles.checkedInCrd(file).toFile());
         JsonNode openApiSchema = crd.at("/spec/versions/0/schema/openAPIV3Schema");
-        assertThat(openApiSchema.isMissingNode()).as("CRD has an openAPIV3Schema").isFalse();
+        assertThat(openApiSchema.isMissingNode()).as("CRD %s has an openAPIV3Schema", file).isFalse();
         // Kubernetes' structural schemas are OpenAPI v3 (close to draft 4) plus x-kubernetes-* markers that carry
         // no validation a JSON-schema validator could perform.
         JsonMetaSchema kubernetesOpenApi = JsonMetaSchema.builder("https://cairn.dev/schemas/kubernetes-openapi-v3",
@@ -48,7 +55,7 @@ class CrdSchemaTest {
                 .metaSchema(kubernetesOpenApi)
                 .defaultMetaSchemaIri(kubernetesOpenApi.getIri())
                 .build();
-        kvclusterSchema = factory.getSchema(openApiSchema);
+        return factory.getSchema(openApiSchema);
     }
 
     private static Set<ValidationMessage> validate(JsonNode resource) {
@@ -62,11 +69,27 @@ class CrdSchemaTest {
         }
     }
 
-    @Test
-    void theShippedSampleIsValid() throws IOException {
-        JsonNode sample = YAML.readTree(RepoFiles.root().resolve("config/samples/kvcluster.yaml").toFile());
+    @ParameterizedTest
+    @ValueSource(strings = {"kvcluster.yaml", "kvcluster-scheduled-backup.yaml", "kvcluster-restore.yaml"})
+    void theShippedClusterSamplesAreValid(String file) throws IOException {
+        JsonNode sample = YAML.readTree(RepoFiles.root().resolve("config/samples").resolve(file).toFile());
 
         assertThat(validate(sample)).isEmpty();
+    }
+
+    @Test
+    void theShippedBackupSampleIsValid() throws IOException {
+        JsonNode sample = YAML.readTree(RepoFiles.root().resolve("config/samples/kvbackup.yaml").toFile());
+
+        assertThat(kvbackupSchema.validate(sample)).isEmpty();
+    }
+
+    @Test
+    void aBackupWithoutClusterIsRefused() throws IOException {
+        List<String> messages = kvbackupSchema.validate(testSample("backup-without-cluster.yaml")).stream()
+                .map(ValidationMessage::getMessage).toList();
+
+        assertThat(messages).singleElement().asString().startsWith("$.spec:").contains("clusterName");
     }
 
     @ParameterizedTest(name = "{0} is refused at {1}")
@@ -76,6 +99,8 @@ class CrdSchemaTest {
             "replicas-as-string.yaml, $.spec.replicas, integer",
             "missing-version.yaml, $.spec, version",
             "bad-storage-size.yaml, $.spec.storage.size, pattern",
+            "zero-retention.yaml, $.spec.backup.retention, 1",
+            "bad-restore-location.yaml, $.spec.bootstrap.fromBackup.location, pattern",
     })
     void badSamplesAreRefusedNamingTheField(String file, String location, String reason) throws IOException {
         List<String> messages = validate(testSample(file)).stream().map(ValidationMessage::getMessage).toList();

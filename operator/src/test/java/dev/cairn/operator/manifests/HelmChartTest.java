@@ -14,6 +14,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The hand-written chart in helm-chart/: lints, renders what its values say, and agrees with crds/ and config/. */
 class HelmChartTest {
@@ -82,16 +84,22 @@ class HelmChartTest {
         assertThat(container.at("/env/0/value").asText()).isEqualTo("team-a,team-b");
     }
 
-    @Test
-    void rendersTheCheckedInCrdAndKeepsItOnUninstall() throws IOException {
-        JsonNode rendered = only(render(t -> t), "CustomResourceDefinition");
-        JsonNode checkedIn = YAML.readTree(RepoFiles.checkedInCrd().toFile());
+    @ParameterizedTest
+    @ValueSource(strings = {RepoFiles.CRD_FILE, RepoFiles.BACKUP_CRD_FILE})
+    void rendersTheCheckedInCrdsAndKeepsThemOnUninstall(String file) throws IOException {
+        JsonNode checkedIn = YAML.readTree(RepoFiles.checkedInCrd(file).toFile());
+        String name = checkedIn.at("/metadata/name").asText();
+        List<JsonNode> crds = render(t -> t).stream()
+                .filter(d -> "CustomResourceDefinition".equals(d.path("kind").asText()))
+                .toList();
+        assertThat(crds).hasSize(RepoFiles.CRD_FILES.size());
+        JsonNode rendered = crds.stream().filter(d -> name.equals(d.at("/metadata/name").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError("the chart does not render " + name));
 
         assertThat(rendered.at("/metadata/annotations/helm.sh~1resource-policy").asText()).isEqualTo("keep");
         // Helm re-serializes the file, so 9.0 comes back as 9: compare numbers by value.
         assertThat(rendered.get("spec").equals(NUMBERS_BY_VALUE, checkedIn.get("spec")))
-                .as("the rendered CRD's spec equals crds/%s", RepoFiles.CRD_FILE).isTrue();
-        assertThat(rendered.at("/metadata/name").asText()).isEqualTo("kvclusters.kv.cairn.dev");
+                .as("the rendered CRD's spec equals crds/%s", file).isTrue();
     }
 
     @Test
@@ -100,11 +108,12 @@ class HelmChartTest {
                 .noneMatch(document -> "CustomResourceDefinition".equals(document.path("kind").asText()));
     }
 
-    @Test
-    void chartCarriesTheCheckedInCrd() throws IOException {
-        assertThat(Files.readString(RepoFiles.chart().resolve("files").resolve(RepoFiles.CRD_FILE)))
-                .as(CrdUpToDateIT.HOW_TO_REFRESH, "helm-chart/files/" + RepoFiles.CRD_FILE)
-                .isEqualTo(Files.readString(RepoFiles.checkedInCrd()));
+    @ParameterizedTest
+    @ValueSource(strings = {RepoFiles.CRD_FILE, RepoFiles.BACKUP_CRD_FILE})
+    void chartCarriesTheCheckedInCrds(String file) throws IOException {
+        assertThat(Files.readString(RepoFiles.chart().resolve("files").resolve(file)))
+                .as(CrdUpToDateIT.HOW_TO_REFRESH, "helm-chart/files/" + file)
+                .isEqualTo(Files.readString(RepoFiles.checkedInCrd(file)));
     }
 
     @Test

@@ -2,11 +2,15 @@ package dev.cairn.operator.manifests;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Paths of the checked-in, non-Java files (crds/, config/, helm-chart/) and of the operator's build output. */
 final class RepoFiles {
 
     static final String CRD_FILE = "kvclusters.kv.cairn.dev-v1.yml";
+    static final String BACKUP_CRD_FILE = "kvbackups.kv.cairn.dev-v1.yml";
+    /** Every CRD the build generates and crds/ holds. */
+    static final List<String> CRD_FILES = List.of(CRD_FILE, BACKUP_CRD_FILE);
 
     private RepoFiles() {
     }
@@ -22,11 +26,15 @@ final class RepoFiles {
     }
 
     static Path checkedInCrd() {
-        return root().resolve("crds").resolve(CRD_FILE);
+        return checkedInCrd(CRD_FILE);
     }
 
-    static Path generatedCrd() {
-        return root().resolve("operator/target/kubernetes").resolve(CRD_FILE);
+    static Path checkedInCrd(String file) {
+        return root().resolve("crds").resolve(file);
+    }
+
+    static Path generatedCrd(String file) {
+        return root().resolve("operator/target/kubernetes").resolve(file);
     }
 
     static Path chart() {
