@@ -55,6 +55,11 @@ public final class KvApplier {
 
     /** Applies a put in {@code txn} and commits it; on an error the caller's close of {@code txn} undoes it. */
     public PutResponse put(WriteTxn txn, PutRequest request) {
+        // A put on its own looks its lease up before the key it may need (etcd's Put); in a transaction the key comes
+        // first (etcd's checkRequestPut), see checkBranchAgainstState.
+        if (request.getLease() != Lessor.NO_LEASE && !lessor.exists(request.getLease())) {
+            throw KvError.LEASE_NOT_FOUND.exception();
+        }
         KeyLeaseChanges leases = new KeyLeaseChanges();
         PutResponse.Builder response = applyPut(txn, request, leases);
         return response.setHeader(headers.apply(commit(txn, leases))).build();

@@ -147,6 +147,19 @@ class KvApplierTest {
     }
 
     @Test
+    void anUnknownLeaseIsReportedBeforeAMissingKeyForAPutButAfterItInATransaction() {
+        PutRequest missingKeyAndLease = PutRequest.newBuilder().setKey(bytes("absent")).setIgnoreValue(true)
+                .setLease(99).build();
+
+        // etcd's Put looks the lease up first; its transaction checks (checkRequestPut) look at the key first.
+        assertThatThrownBy(() -> applyPut(missingKeyAndLease)).isInstanceOfSatisfying(KvException.class,
+                refused -> assertThat(refused.error()).isEqualTo(KvError.LEASE_NOT_FOUND));
+        assertThatThrownBy(() -> applyTxn(TxnRequest.newBuilder().addSuccess(putOp(missingKeyAndLease)).build()))
+                .isInstanceOfSatisfying(KvException.class,
+                        refused -> assertThat(refused.error()).isEqualTo(KvError.KEY_NOT_FOUND));
+    }
+
+    @Test
     void putsAttachMoveAndKeepLeasesAndDeletesDetachThem() {
         grant(1);
         grant(2);
