@@ -35,7 +35,8 @@ public final class KvService extends KVGrpc.KVImplBase {
 
     @Override
     public void range(RangeRequest request, StreamObserver<RangeResponse> responses) {
-        answer(responses, request, () -> {
+        // No size check: like etcd's, a read is not proposed, so only gRPC's message limit bounds it.
+        UnaryCalls.answer(responses, () -> {
             checks.checkRange(request);
             return server.range(request);
         });
@@ -43,39 +44,37 @@ public final class KvService extends KVGrpc.KVImplBase {
 
     @Override
     public void put(PutRequest request, StreamObserver<PutResponse> responses) {
-        answer(responses, request, () -> {
-            checks.checkPut(request);
-            return server.put(request);
-        });
+        answer(responses, request, () -> checks.checkPut(request), () -> server.put(request));
     }
 
     @Override
     public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> responses) {
-        answer(responses, request, () -> {
-            checks.checkDeleteRange(request);
-            return server.deleteRange(request);
-        });
+        answer(responses, request, () -> checks.checkDeleteRange(request), () -> server.deleteRange(request));
     }
 
     @Override
     public void txn(TxnRequest request, StreamObserver<TxnResponse> responses) {
-        answer(responses, request, () -> {
-            checks.checkTxn(request);
-            return server.txn(request);
-        });
+        answer(responses, request, () -> checks.checkTxn(request), () -> server.txn(request));
     }
 
     @Override
     public void compact(CompactionRequest request, StreamObserver<CompactionResponse> responses) {
-        answer(responses, request, () -> server.compact(request));
+        answer(responses, request, () -> {
+        }, () -> server.compact(request));
     }
 
-    private <T> void answer(StreamObserver<T> responses, MessageLite request,
+    /**
+     * Checks the size after the shape, as etcd does (its gRPC handler checks the shape; the size is checked when the
+     * request is proposed), so a request wrong in both ways gets the same error from both.
+     */
+    private <T> void answer(StreamObserver<T> responses, MessageLite request, Runnable check,
             Supplier<CompletableFuture<T>> work) {
-        if (request.getSerializedSize() > maxRequestBytes) {
-            responses.onError(GrpcErrors.toStatus(KvError.REQUEST_TOO_LARGE.exception()));
-            return;
-        }
-        UnaryCalls.answer(responses, work);
+        UnaryCalls.answer(responses, () -> {
+            check.run();
+            if (request.getSerializedSize() > maxRequestBytes) {
+                throw KvError.REQUEST_TOO_LARGE.exception();
+            }
+            return work.get();
+        });
     }
 }

@@ -31,10 +31,15 @@ public final class AlarmStore {
 
     /** The active alarms of {@code type}, or all of them for {@code NONE}, as etcd's Get answers. */
     public List<AlarmMember> get(AlarmType type) {
+        return get(type.getNumber());
+    }
+
+    /** By number, so that a type this version does not know matches only itself (and matches nothing stored). */
+    private List<AlarmMember> get(int type) {
         List<AlarmMember> alarms = new ArrayList<>();
         for (ByteString key : store.bucket(Bucket.ALARM).keySet()) {
             AlarmMember alarm = decode(key);
-            if (type == AlarmType.NONE || alarm.getAlarm() == type) {
+            if (type == AlarmType.NONE_VALUE || alarm.getAlarmValue() == type) {
                 alarms.add(alarm);
             }
         }
@@ -52,12 +57,15 @@ public final class AlarmStore {
      * alarm removed, none when it was not active.
      */
     List<AlarmMember> apply(WriteTxn txn, AlarmRequest request) {
-        AlarmMember alarm = AlarmMember.newBuilder().setMemberID(request.getMemberID()).setAlarm(request.getAlarm())
-                .build();
+        // By number: the request is committed, and an alarm type this version does not know must apply (as nothing)
+        // on every member rather than fail them all.
+        AlarmMember alarm = AlarmMember.newBuilder().setMemberID(request.getMemberID())
+                .setAlarmValue(request.getAlarmValue()).build();
         return switch (request.getAction()) {
-            case GET -> get(request.getAlarm());
+            case GET -> get(request.getAlarmValue());
             case ACTIVATE -> {
-                if (request.getAlarm() == AlarmType.NONE) {
+                // etcd stops the member on an alarm it cannot act on; raising nothing keeps the cluster up.
+                if (request.getAlarm() == AlarmType.NONE || request.getAlarm() == AlarmType.UNRECOGNIZED) {
                     yield List.of();
                 }
                 txn.putInBucket(Bucket.ALARM, encode(alarm), PRESENT);

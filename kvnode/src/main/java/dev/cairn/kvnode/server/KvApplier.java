@@ -23,6 +23,7 @@ import dev.cairn.kvnode.proto.etcdserverpb.TxnRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.TxnResponse;
 import dev.cairn.kvnode.proto.mvccpb.KeyValue;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.LongFunction;
 
@@ -55,6 +56,11 @@ public final class KvApplier {
 
     /** Applies a put in {@code txn} and commits it; on an error the caller's close of {@code txn} undoes it. */
     public PutResponse put(WriteTxn txn, PutRequest request) {
+        // A put on its own looks its lease up before the key it may need (etcd's Put); in a transaction the key comes
+        // first (etcd's checkRequestPut), see checkPathAgainstState.
+        if (request.getLease() != Lessor.NO_LEASE && !lessor.exists(request.getLease())) {
+            throw KvError.LEASE_NOT_FOUND.exception();
+        }
         KeyLeaseChanges leases = new KeyLeaseChanges();
         PutResponse.Builder response = applyPut(txn, request, leases);
         return response.setHeader(headers.apply(commit(txn, leases))).build();
@@ -68,7 +74,13 @@ public final class KvApplier {
 
     public TxnResponse txn(WriteTxn txn, TxnRequest request) {
         KeyLeaseChanges leases = new KeyLeaseChanges();
-        TxnResponse.Builder response = applyTxn(txn, request, leases);
+        // As etcd does, every guard on the way the transaction will go, nested ones included, is decided before
+        // anything is written, and so is everything that could refuse it: a nested guard never sees the writes of
+        // its enclosing branch, and a refused transaction has written nothing.
+        List<Boolean> path = new ArrayList<>();
+        choosePath(txn, request, path);
+        checkPathAgainstState(txn, request, path.iterator());
+        TxnResponse.Builder response = applyTxn(txn, request, path.iterator(), leases);
         long revision = commit(txn, leases);
         stampRevision(response, revision);
         return response.setHeader(headers.apply(revision)).build();
@@ -118,18 +130,29 @@ public final class KvApplier {
         return response;
     }
 
-    private TxnResponse.Builder applyTxn(WriteTxn txn, TxnRequest request, KeyLeaseChanges leases) {
+    /** The outcome of each transaction's guards on the way taken, in the order they are met (etcd's txnPath). */
+    private void choosePath(WriteTxn txn, TxnRequest request, List<Boolean> path) {
         boolean succeeded = request.getCompareList().stream().allMatch(compare -> holds(txn, compare));
+        path.add(succeeded);
+        for (RequestOp op : succeeded ? request.getSuccessList() : request.getFailureList()) {
+            if (op.hasRequestTxn()) {
+                choosePath(txn, op.getRequestTxn(), path);
+            }
+        }
+    }
+
+    private TxnResponse.Builder applyTxn(WriteTxn txn, TxnRequest request, Iterator<Boolean> path,
+            KeyLeaseChanges leases) {
+        boolean succeeded = path.next();
         List<RequestOp> branch = succeeded ? request.getSuccessList() : request.getFailureList();
-        checkBranchAgainstState(txn, branch);
         TxnResponse.Builder response = TxnResponse.newBuilder().setSucceeded(succeeded);
         for (RequestOp op : branch) {
-            response.addResponses(execute(txn, op, leases));
+            response.addResponses(execute(txn, op, path, leases));
         }
         return response;
     }
 
-    private ResponseOp execute(WriteTxn txn, RequestOp op, KeyLeaseChanges leases) {
+    private ResponseOp execute(WriteTxn txn, RequestOp op, Iterator<Boolean> path, KeyLeaseChanges leases) {
         // Filled in with the transaction's revision once it has committed (stampRevision).
         ResponseHeader innerHeader = ResponseHeader.getDefaultInstance();
         return switch (op.getRequestCase()) {
@@ -148,7 +171,7 @@ public final class KvApplier {
                     .setResponseDeleteRange(applyDelete(txn, op.getRequestDeleteRange(), leases)
                             .setHeader(innerHeader)).build();
             case REQUEST_TXN -> ResponseOp.newBuilder()
-                    .setResponseTxn(applyTxn(txn, op.getRequestTxn(), leases).setHeader(innerHeader)).build();
+                    .setResponseTxn(applyTxn(txn, op.getRequestTxn(), path, leases).setHeader(innerHeader)).build();
             case REQUEST_NOT_SET -> throw KvError.EMPTY_KEY.exception();
         };
     }
@@ -172,12 +195,26 @@ public final class KvApplier {
     }
 
     /**
-     * Refuses a branch that cannot succeed (a read at a future revision; ignore_value or ignore_lease on a key that
-     * does not exist; an unknown lease) before any of it is applied, as etcd does. Should a nested transaction fail
-     * later all the same, the store transaction is abandoned whole, so a refused transaction never changes anything.
+     * Refuses a transaction that cannot succeed, before any of it is applied, as etcd's checkTxn does: first every put
+     * on the way taken (ignore_value or ignore_lease on a key that does not exist; an unknown lease), then every read
+     * on it (a revision not reached yet, or compacted away).
      */
-    private void checkBranchAgainstState(WriteTxn txn, List<RequestOp> branch) {
-        for (RequestOp op : branch) {
+    private void checkPathAgainstState(WriteTxn txn, TxnRequest request, Iterator<Boolean> path) {
+        List<RequestOp> onPath = new ArrayList<>();
+        opsOnPath(request, path, onPath);
+        for (RequestOp op : onPath) {
+            if (op.hasRequestPut()) {
+                PutRequest put = op.getRequestPut();
+                if ((put.getIgnoreValue() || put.getIgnoreLease())
+                        && txn.range(KeyRange.single(put.getKey()), 0, true).count() == 0) {
+                    throw KvError.KEY_NOT_FOUND.exception();
+                }
+                if (put.getLease() != Lessor.NO_LEASE && !lessor.exists(put.getLease())) {
+                    throw KvError.LEASE_NOT_FOUND.exception();
+                }
+            }
+        }
+        for (RequestOp op : onPath) {
             long revision = op.hasRequestRange() ? op.getRequestRange().getRevision() : 0;
             if (revision > store.currentRevision()) {
                 throw KvError.FUTURE_REVISION.exception();
@@ -185,15 +222,15 @@ public final class KvApplier {
             if (revision > 0 && revision < store.compactRevision()) {
                 throw KvError.COMPACTED_REVISION.exception();
             }
-            if (op.hasRequestPut()) {
-                PutRequest put = op.getRequestPut();
-                if ((put.getIgnoreValue() || put.getIgnoreLease())
-                        && txn.range(KeyRange.single(put.getKey()), 0, true).count() == 0) {
-                    throw KvError.KEY_NOT_FOUND.exception();
-                }
-                if (!put.getIgnoreLease() && put.getLease() != Lessor.NO_LEASE && !lessor.exists(put.getLease())) {
-                    throw KvError.LEASE_NOT_FOUND.exception();
-                }
+        }
+    }
+
+    private static void opsOnPath(TxnRequest request, Iterator<Boolean> path, List<RequestOp> onPath) {
+        for (RequestOp op : path.next() ? request.getSuccessList() : request.getFailureList()) {
+            if (op.hasRequestTxn()) {
+                opsOnPath(op.getRequestTxn(), path, onPath);
+            } else {
+                onPath.add(op);
             }
         }
     }

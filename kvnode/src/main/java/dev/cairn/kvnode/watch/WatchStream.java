@@ -74,24 +74,28 @@ public final class WatchStream {
             if (!range.isSingleKey() && !range.isOpenEnded()
                     && ByteString.unsignedLexicographicalComparator().compare(key, range.end()) >= 0) {
                 queueControl(WatchUpdate.refused(current, EMPTY_RANGE));
-                return;
-            }
-            long id = spec.watchId();
-            if (id == 0) {
-                while (watchers.containsKey(nextId)) {
-                    nextId++;
-                }
-                id = nextId++;
-            } else if (watchers.containsKey(id)) {
+                watcher = null;
+            } else if (spec.watchId() != 0 && watchers.containsKey(spec.watchId())) {
                 queueControl(WatchUpdate.refused(current, DUPLICATE_ID));
-                return;
+                watcher = null;
+            } else {
+                long id = spec.watchId();
+                if (id == 0) {
+                    while (watchers.containsKey(nextId)) {
+                        nextId++;
+                    }
+                    id = nextId++;
+                }
+                watcher = new Watcher(id, this, range, spec);
+                watchers.put(id, watcher);
+                queueControl(WatchUpdate.created(id, current));
             }
-            watcher = new Watcher(id, this, range, spec);
-            watchers.put(id, watcher);
-            queueControl(WatchUpdate.created(id, current));
         }
+        // A refusal is output too: without this it would wait in the queue for the next event to be sent with it.
         outputReady.run();
-        store.add(watcher, spec.startRevision() > 0 ? spec.startRevision() : current + 1);
+        if (watcher != null) {
+            store.add(watcher, spec.startRevision() > 0 ? spec.startRevision() : current + 1);
+        }
     }
 
     /** Cancels a watch and answers canceled; an id the stream does not have gets no answer, as from etcd. */

@@ -81,6 +81,25 @@ class AlarmStoreTest {
     }
 
     @Test
+    void anAlarmTypeThisVersionDoesNotKnowAppliesAsNothing() {
+        apply(AlarmAction.ACTIVATE, MEMBER, AlarmType.NOSPACE);
+
+        for (AlarmAction action : AlarmAction.values()) {
+            if (action == AlarmAction.UNRECOGNIZED) {
+                continue;
+            }
+            List<AlarmMember> answered;
+            try (WriteTxn txn = store.beginWrite(new ApplyPosition(++index, 1))) {
+                answered = alarms.apply(txn, AlarmRequest.newBuilder().setAction(action).setMemberID(MEMBER)
+                        .setAlarmValue(-1).build());
+                txn.commit();
+            }
+            assertThat(answered).as(action.name()).isEmpty();
+        }
+        assertThat(alarms.get(AlarmType.NONE)).containsExactly(alarm(MEMBER, AlarmType.NOSPACE));
+    }
+
+    @Test
     void alarmsSurviveAReopenOfTheStore() {
         apply(AlarmAction.ACTIVATE, MEMBER, AlarmType.NOSPACE);
         store.close();

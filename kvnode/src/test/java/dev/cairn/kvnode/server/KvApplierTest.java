@@ -147,6 +147,52 @@ class KvApplierTest {
     }
 
     @Test
+    void anUnknownLeaseIsReportedBeforeAMissingKeyForAPutButAfterItInATransaction() {
+        PutRequest missingKeyAndLease = PutRequest.newBuilder().setKey(bytes("absent")).setIgnoreValue(true)
+                .setLease(99).build();
+
+        // etcd's Put looks the lease up first; its transaction checks (checkRequestPut) look at the key first.
+        assertThatThrownBy(() -> applyPut(missingKeyAndLease)).isInstanceOfSatisfying(KvException.class,
+                refused -> assertThat(refused.error()).isEqualTo(KvError.LEASE_NOT_FOUND));
+        assertThatThrownBy(() -> applyTxn(TxnRequest.newBuilder().addSuccess(putOp(missingKeyAndLease)).build()))
+                .isInstanceOfSatisfying(KvException.class,
+                        refused -> assertThat(refused.error()).isEqualTo(KvError.KEY_NOT_FOUND));
+    }
+
+    @Test
+    void aNestedGuardIsDecidedBeforeTheEnclosingBranchWrites() {
+        // etcd decides every guard on the way (its txnPath) against the store as it was before the transaction.
+        TxnRequest nested = TxnRequest.newBuilder().addCompare(compare("a", Compare.CompareTarget.VERSION, 1))
+                .addSuccess(putOp(PutRequest.newBuilder().setKey(bytes("seen")).setValue(bytes("new a")).build()))
+                .addFailure(putOp(PutRequest.newBuilder().setKey(bytes("seen")).setValue(bytes("no a")).build()))
+                .build();
+
+        TxnResponse response = applyTxn(TxnRequest.newBuilder()
+                .addSuccess(putOp(PutRequest.newBuilder().setKey(bytes("a")).setValue(bytes("1")).build()))
+                .addSuccess(RequestOp.newBuilder().setRequestTxn(nested)).build());
+
+        assertThat(response.getResponses(1).getResponseTxn().getSucceeded()).isFalse();
+        assertThat(store.range(dev.cairn.kvnode.mvcc.KeyRange.single(bytes("seen")), 0, 0, false).kvs())
+                .singleElement().satisfies(kv -> assertThat(kv.getValue()).isEqualTo(bytes("no a")));
+    }
+
+    @Test
+    void aTransactionsPutsAreCheckedBeforeItsReadsWhereverTheyAre() {
+        long before = put("k", "v");
+        RequestOp futureRead = RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(bytes("k"))
+                .setRevision(before + 10)).build();
+        RequestOp unknownLease = putOp(PutRequest.newBuilder().setKey(bytes("other")).setValue(bytes("x"))
+                .setLease(99).build());
+
+        // As etcd's checkTxn: all puts on the way first, then all reads, so the nested put's lease is reported.
+        assertThatThrownBy(() -> applyTxn(TxnRequest.newBuilder().addSuccess(futureRead)
+                .addSuccess(RequestOp.newBuilder().setRequestTxn(TxnRequest.newBuilder().addSuccess(unknownLease)))
+                .build())).isInstanceOfSatisfying(KvException.class,
+                        refused -> assertThat(refused.error()).isEqualTo(KvError.LEASE_NOT_FOUND));
+        assertThat(store.currentRevision()).isEqualTo(before);
+    }
+
+    @Test
     void putsAttachMoveAndKeepLeasesAndDeletesDetachThem() {
         grant(1);
         grant(2);

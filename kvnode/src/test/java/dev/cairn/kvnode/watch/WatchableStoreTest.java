@@ -307,6 +307,23 @@ class WatchableStoreTest {
     }
 
     @Test
+    void aRefusedCreateSignalsOutputLikeAnAcceptedOne() {
+        WatchFixture f = start(WatchOptions.DEFAULTS);
+        java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
+        WatchStream stream = f.watchable.openStream(signals::incrementAndGet);
+
+        stream.create(WatchSpec.of(bytes("b"), bytes("a"), 0));
+        assertThat(signals.get()).as("signals after an empty range").isEqualTo(1);
+        stream.create(new WatchSpec(bytes("a"), ByteString.EMPTY, 0, false, false, false, false, false, 7));
+        int afterCreate = signals.get();
+        stream.create(new WatchSpec(bytes("a"), ByteString.EMPTY, 0, false, false, false, false, false, 7));
+
+        // The sender is told, so the refusal reaches the client now, not with whatever is sent next.
+        assertThat(signals.get()).as("signals after a duplicate id").isGreaterThan(afterCreate);
+        assertThat(stream.poll()).isEqualTo(WatchUpdate.refused(1, WatchStream.EMPTY_RANGE));
+    }
+
+    @Test
     void aCanceledWatcherIsGivenNothingMore() {
         WatchFixture f = start(WatchOptions.DEFAULTS);
         TestClient client = new TestClient(f.watchable);
