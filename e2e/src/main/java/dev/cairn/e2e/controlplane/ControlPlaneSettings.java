@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Where the local control plane keeps its files, which loopback subnet its pods live in, which local builds stand in
@@ -30,7 +29,8 @@ public record ControlPlaneSettings(Path workDir, String subnet, Path kvnodeJar, 
                                    Duration restartBackoff, Duration operatorRequeue, List<String> jvmOptions) {
 
     public ControlPlaneSettings {
-        Objects.requireNonNull(workDir);
+        // Absolute: pods run in their own directories and read the hosts file by this path.
+        workDir = workDir.toAbsolutePath().normalize();
         if (!subnet.matches("127\\.\\d{1,3}\\.\\d{1,3}")) {
             throw new IllegalArgumentException("cairn.cp.subnet must be three octets inside 127.0.0.0/8, e.g. "
                     + "127.42.0; was " + subnet);

@@ -35,6 +35,9 @@ public final class LocalControlPlane implements AutoCloseable {
     private final EmbeddedApiServer apiServer;
     private final ProcessKubelet kubelet;
     private final OperatorProcess operator;
+    /** Stops everything if the JVM ends without close() (a killed test run): no pod outlives its control plane. */
+    private final Thread stopOnExit = new Thread(this::close, "local-control-plane-stop");
+    private boolean closed;
 
     private LocalControlPlane(ControlPlaneSettings settings, EmbeddedApiServer apiServer, ProcessKubelet kubelet,
                               OperatorProcess operator) {
@@ -42,6 +45,7 @@ public final class LocalControlPlane implements AutoCloseable {
         this.apiServer = apiServer;
         this.kubelet = kubelet;
         this.operator = operator;
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     /**
@@ -124,7 +128,16 @@ public final class LocalControlPlane implements AutoCloseable {
 
     /** Stops the operator first (nothing may act on a cluster while it goes), then every pod, then the server. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // called from a shutdown hook: nothing to remove
+        }
         try {
             operator.close();
         } finally {
