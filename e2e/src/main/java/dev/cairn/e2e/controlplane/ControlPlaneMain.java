@@ -84,7 +84,10 @@ public final class ControlPlaneMain {
         stopped.await();
     }
 
-    /** Prints each change of the cluster's phase, ready count and pods until it is Ready; returns its endpoints. */
+    /**
+     * Prints each change of the cluster's phase, ready count and pods until it is Ready and Running; returns its
+     * endpoints.
+     */
     private static List<String> awaitReady(LocalControlPlane controlPlane, String namespace, String name,
                                            long started, Duration timeout) throws InterruptedException, IOException {
         String last = "";
@@ -106,7 +109,7 @@ public final class ControlPlaneMain {
                 say(String.format("%6.1fs  %s/%s: %s", (System.nanoTime() - started) / 1e9, namespace, name, now));
                 last = now;
             }
-            if (status != null && ready(status)) {
+            if (status != null && ready(status) && "Running".equals(status.get("phase"))) {
                 say(String.format("%s/%s is Ready after %.1f s", namespace, name,
                         (System.nanoTime() - started) / 1e9));
                 return pods.stream().filter(p -> p.getStatus() != null && p.getStatus().getPodIP() != null)
