@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -26,9 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node of the local control plane: it watches StatefulSets, pods, claims and Services on the API server and
- * turns every pod into real processes ({@link PodRunner}) on the pod's own loopback address, plays the StatefulSet
- * controller ({@link StatefulSetController}), and keeps the cluster DNS (the {@link HostsFile}) in line: each pod
+ * The node of the local control plane: it watches StatefulSets, Jobs, pods, claims and Services on the API server
+ * and turns every pod into real processes ({@link PodRunner}) on the pod's own loopback address, plays the
+ * StatefulSet and Job controllers ({@link StatefulSetController}, {@link JobController}) and the garbage collector
+ * of their pods, and keeps the cluster DNS (the {@link HostsFile}) in line: each pod
  * with a hostname and subdomain as {@code <hostname>.<subdomain>.<namespace>.svc}, each Service as
  * {@code <service>.<namespace>.svc} with the addresses of its ready pods (all of them when it publishes not-ready
  * addresses), both also under {@code .cluster.local}.
@@ -47,6 +49,7 @@ public final class ProcessKubelet implements AutoCloseable {
     private final HostsFile hosts;
     private final PodRunner.Node node;
     private final StatefulSetController statefulSets;
+    private final JobController jobController;
     private final ExecutorService syncThread = Executors.newSingleThreadExecutor(r -> thread(r, "kubelet-sync"));
     private final AtomicBoolean syncPending = new AtomicBoolean();
     /** Runners by pod uid, of pods that exist. */
@@ -63,6 +66,7 @@ public final class ProcessKubelet implements AutoCloseable {
         this.hosts = hosts;
         this.node = new PodRunner.Node(client, new LocalImages(settings, hosts), settings);
         this.statefulSets = new StatefulSetController(client);
+        this.jobController = new JobController(client);
     }
 
     public void start() {
@@ -70,6 +74,7 @@ public final class ProcessKubelet implements AutoCloseable {
         informers.add(client.pods().inAnyNamespace().inform(onChange()));
         informers.add(client.persistentVolumeClaims().inAnyNamespace().inform(onChange()));
         informers.add(client.services().inAnyNamespace().inform(onChange()));
+        informers.add(client.batch().v1().jobs().inAnyNamespace().inform(onChange()));
         requestSync();
     }
 
@@ -130,7 +135,8 @@ public final class ProcessKubelet implements AutoCloseable {
         List<PersistentVolumeClaim> claims = client.persistentVolumeClaims().inAnyNamespace().list().getItems();
         List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
         List<StatefulSet> sets = client.apps().statefulSets().inAnyNamespace().list().getItems();
-        statefulSets.collectOrphans(sets, pods);
+        List<Job> jobs = client.batch().v1().jobs().inAnyNamespace().list().getItems();
+        collectOrphans(sets, jobs, pods);
         for (StatefulSet set : sets) {
             List<Pod> namespacePods = pods.stream()
                     .filter(p -> p.getMetadata().getNamespace().equals(set.getMetadata().getNamespace())).toList();
@@ -138,9 +144,33 @@ public final class ProcessKubelet implements AutoCloseable {
                     .filter(c -> c.getMetadata().getNamespace().equals(set.getMetadata().getNamespace())).toList();
             statefulSets.sync(set, namespacePods, namespaceClaims);
         }
+        for (Job job : jobs) {
+            jobController.sync(job, pods.stream()
+                    .filter(p -> p.getMetadata().getNamespace().equals(job.getMetadata().getNamespace())).toList());
+        }
         pods = client.pods().inAnyNamespace().list().getItems();
         runPods(pods);
         hosts.write(dnsRecords(pods, client.services().inAnyNamespace().list().getItems()));
+    }
+
+    /**
+     * The garbage collector's part for pods: a pod whose controlling StatefulSet or Job is gone is deleted (the
+     * mock server has no garbage collector; claims stay, as Kubernetes keeps them).
+     */
+    private void collectOrphans(List<StatefulSet> sets, List<Job> jobs, List<Pod> pods) {
+        Set<String> owners = new HashSet<>();
+        sets.forEach(s -> owners.add(s.getMetadata().getUid()));
+        jobs.forEach(j -> owners.add(j.getMetadata().getUid()));
+        for (Pod pod : pods) {
+            boolean orphan = pod.getMetadata().getOwnerReferences() != null && pod.getMetadata().getOwnerReferences()
+                    .stream().anyMatch(ref -> Set.of("StatefulSet", "Job").contains(ref.getKind())
+                            && Boolean.TRUE.equals(ref.getController()) && !owners.contains(ref.getUid()));
+            if (orphan) {
+                client.resource(pod).delete();
+                LOG.info("pod {}/{}: its controller is gone, deleted", pod.getMetadata().getNamespace(),
+                        pod.getMetadata().getName());
+            }
+        }
     }
 
     private synchronized void runPods(List<Pod> pods) {

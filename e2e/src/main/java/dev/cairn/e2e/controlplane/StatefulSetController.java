@@ -18,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -75,23 +73,6 @@ final class StatefulSetController {
         } catch (KubernetesClientException e) {
             // An object made or deleted by a concurrent change: the next event brings another sync.
             LOG.debug("statefulset {}/{}: {}", namespace, name, e.getMessage());
-        }
-    }
-
-    /**
-     * The garbage collector's part for pods: a pod whose controlling StatefulSet is gone is deleted (the mock
-     * server has no garbage collector; claims stay, as Kubernetes keeps them).
-     */
-    void collectOrphans(List<StatefulSet> sets, List<Pod> pods) {
-        Set<String> uids = sets.stream().map(s -> s.getMetadata().getUid()).collect(Collectors.toSet());
-        for (Pod pod : pods) {
-            boolean orphan = pod.getMetadata().getOwnerReferences() != null && pod.getMetadata().getOwnerReferences()
-                    .stream().anyMatch(ref -> "StatefulSet".equals(ref.getKind()) && !uids.contains(ref.getUid()));
-            if (orphan) {
-                client.resource(pod).delete();
-                LOG.info("pod {}/{}: its StatefulSet is gone, deleted", pod.getMetadata().getNamespace(),
-                        pod.getMetadata().getName());
-            }
         }
     }
 
