@@ -28,7 +28,7 @@ run() { printf '$ %s\n' "$*"; "$@" 2>&1; }
 step "Starting the local control plane (work dir $WORK_DIR)"
 # In the background of a script the control plane ignores SIGINT; Ctrl-C reaches this script, whose trap sends it
 # SIGTERM, and it stops everything it started before exiting.
-java -Dcairn.cp.subnet="${DEMO_SUBNET:-127.42.0}" -Dcairn.cp.api-server-port="${DEMO_API_PORT:-0}" \
+java -Xmx512m -Dcairn.cp.subnet="${DEMO_SUBNET:-127.42.0}" -Dcairn.cp.api-server-port="${DEMO_API_PORT:-0}" \
     -cp "e2e/target/classes:$(cat "$CLASSPATH_FILE")" dev.cairn.e2e.controlplane.ControlPlaneMain \
     --root . --work-dir "$WORK_DIR" --apply config/samples/kvcluster.yaml --ready-file "$READY_FILE" 2>"$LOG" &
 CONTROL_PLANE=$!

@@ -64,18 +64,24 @@ public final class ControlPlaneMain {
         say("API server " + controlPlane.apiServer().url() + " (kubeconfig " + settings.kubeconfig() + ")");
         say("operator log " + controlPlane.operatorLog() + ", pod logs under " + settings.logDir());
         List<String> clusters = new ArrayList<>();
-        for (Path file : files) {
-            for (HasMetadata created : controlPlane.apply(root.resolve(file), namespace)) {
-                say("created " + created.getKind() + " " + created.getMetadata().getNamespace() + "/"
-                        + created.getMetadata().getName());
-                if ("KVCluster".equals(created.getKind())) {
-                    clusters.add(created.getMetadata().getName());
+        List<String> endpoints = new ArrayList<>();
+        try {
+            for (Path file : files) {
+                for (HasMetadata created : controlPlane.apply(root.resolve(file), namespace)) {
+                    say("created " + created.getKind() + " " + created.getMetadata().getNamespace() + "/"
+                            + created.getMetadata().getName());
+                    if ("KVCluster".equals(created.getKind())) {
+                        clusters.add(created.getMetadata().getName());
+                    }
                 }
             }
-        }
-        List<String> endpoints = new ArrayList<>();
-        for (String cluster : clusters) {
-            endpoints.addAll(awaitReady(controlPlane, namespace, cluster, started, readyTimeout));
+            for (String cluster : clusters) {
+                endpoints.addAll(awaitReady(controlPlane, namespace, cluster, started, readyTimeout));
+            }
+        } catch (RuntimeException e) {
+            // Exit (the shutdown hook stops everything): the client threads would otherwise keep the JVM alive.
+            say("failed: " + e);
+            System.exit(1);
         }
         if (readyFile != null) {
             Files.writeString(readyFile, "ENDPOINTS=" + String.join(",", endpoints) + "\nKUBECONFIG="
