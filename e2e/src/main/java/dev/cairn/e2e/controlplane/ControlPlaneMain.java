@@ -61,6 +61,9 @@ public final class ControlPlaneMain {
             say("stopped; everything is in " + settings.workDir());
             stopped.countDown();
         }, "control-plane-stop"));
+        say(String.format("control plane up in %.1f s (API server, kubelet, operator ready)",
+                (System.nanoTime() - started) / 1e9));
+        long applied = System.nanoTime();
         say("API server " + controlPlane.apiServer().url() + " (kubeconfig " + settings.kubeconfig() + ")");
         say("operator log " + controlPlane.operatorLog() + ", pod logs under " + settings.logDir());
         List<String> clusters = new ArrayList<>();
@@ -76,7 +79,7 @@ public final class ControlPlaneMain {
                 }
             }
             for (String cluster : clusters) {
-                endpoints.addAll(awaitReady(controlPlane, namespace, cluster, started, readyTimeout));
+                endpoints.addAll(awaitReady(controlPlane, namespace, cluster, applied, readyTimeout));
             }
         } catch (RuntimeException e) {
             // Exit (the shutdown hook stops everything): the client threads would otherwise keep the JVM alive.
@@ -116,7 +119,7 @@ public final class ControlPlaneMain {
                 last = now;
             }
             if (status != null && ready(status) && "Running".equals(status.get("phase"))) {
-                say(String.format("%s/%s is Ready after %.1f s", namespace, name,
+                say(String.format("%s/%s is Ready, %.1f s after it was applied", namespace, name,
                         (System.nanoTime() - started) / 1e9));
                 return pods.stream().filter(p -> p.getStatus() != null && p.getStatus().getPodIP() != null)
                         .map(p -> p.getStatus().getPodIP() + ":2379").sorted().toList();

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +50,9 @@ public final class LocalControlPlane implements AutoCloseable {
     }
 
     /**
-     * Starts the API server (with the CRDs of {@code crdDir}), the kubelet and the operator. The operator is
-     * started last, so that nothing it does can happen before the kubelet watches.
+     * Starts the API server (with the CRDs of {@code crdDir}), the kubelet and the operator, and returns once the
+     * operator is ready. The operator is started last, so that nothing it does can happen before the kubelet
+     * watches.
      */
     public static LocalControlPlane start(ControlPlaneSettings settings, Path crdDir) {
         try {
@@ -68,6 +70,12 @@ public final class LocalControlPlane implements AutoCloseable {
                     new LoopbackAddresses(settings.subnet(), POD_PORTS), hosts);
             kubelet.start();
             OperatorProcess operator = OperatorProcess.start(settings, apiServer, hosts);
+            try {
+                operator.awaitReady(Duration.ofMinutes(3));
+            } catch (RuntimeException e) {
+                operator.close();
+                throw e;
+            }
             LOG.info("local control plane up: API server {}, work dir {}", apiServer.url(), settings.workDir());
             return new LocalControlPlane(settings, apiServer, kubelet, operator);
         } catch (RuntimeException e) {
