@@ -127,17 +127,17 @@ class LocalControlPlaneIT {
             timing("rolling upgrade of 3 members", rolled);
             awaitMoreAcknowledged(load, 100);
 
-            // A member loses its volume (its claim and pod are deleted): the operator replaces it.
-            String follower = probe.pods().stream().map(p -> p.getMetadata().getName())
-                    .filter(n -> !n.equals(probe.leader().map(l -> l.getMetadata().getName()).orElse("")))
-                    .sorted().findFirst().orElseThrow();
-            String claimName = "data-" + follower;
+            // A member loses its volume (its claim and pod are deleted): the operator replaces it. Ordinal 0, leader or
+            // not: its client URL is the operator's first endpoint, and while it is a learner again every change the
+            // operator sends must move on to another member.
+            String lost = NAME + "-0";
+            String claimName = "data-" + lost;
             String oldClaimUid = controlPlane.client().persistentVolumeClaims().inNamespace(NAMESPACE)
                     .withName(claimName).get().getMetadata().getUid();
             long replaced = System.nanoTime();
             controlPlane.client().persistentVolumeClaims().inNamespace(NAMESPACE).withName(claimName).delete();
-            controlPlane.client().pods().inNamespace(NAMESPACE).withName(follower).delete();
-            await(follower + " back on a new, empty volume and the cluster Ready").atMost(STEP.multipliedBy(2))
+            controlPlane.client().pods().inNamespace(NAMESPACE).withName(lost).delete();
+            await(lost + " back on a new, empty volume and the cluster Ready").atMost(STEP.multipliedBy(2))
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> {
                         PersistentVolumeClaim claim = controlPlane.client().persistentVolumeClaims()
