@@ -7,9 +7,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo >/dev/null 2>&1 && [ "$$(
 
 .PHONY: demo test deps build clean bench-raft bench-storage bench-compare bench-cluster soak-kill diff-etcdctl
 
-## demo: start a kvnode, write and read a key with etcdctl, show what happened, stop cleanly.
+## demo: the local control plane (API server, operator, a process kubelet running kvnode members on 127.42.0.x),
+## config/samples/kvcluster.yaml applied, progress until Ready, writes and reads with etcdctl; Ctrl-C stops it all.
 demo: deps
-	$(MVNW) -q -pl kvnode -am install -DskipTests
+	$(MVNW) -q install -DskipTests
+	$(MVNW) -q -pl e2e dependency:build-classpath -Dmdep.outputFile=target/controlplane.classpath -Dmdep.includeScope=runtime
 	bash e2e/scripts/demo.sh
 
 ## test: every test of every module (unit tests, then integration tests against real etcd and etcdctl).

@@ -264,7 +264,7 @@ public final class ClusterProcesses implements AutoCloseable {
      */
     public double metricSum(Node node, String name) {
         try {
-            String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.metricsPort
+            String body = HTTP.send(HttpRequest.newBuilder(URI.create(node.metricsUrl()
                     + "/metrics")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString())
                     .body();
             return body.lines().filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))

@@ -39,14 +39,17 @@ final class EtcdErrors {
         };
     }
 
+    /** A learner refuses every request but Status and serializable reads before handling it (etcd's LearnerGuard). */
+    private static final String NOT_FOR_LEARNER = "etcdserver: rpc not supported for learner";
+
     /**
-     * True when the call failed before any etcd member handled it (connection refused, name not resolved), so sending
-     * it to another endpoint cannot apply a change twice. "etcdserver: no leader" and timeouts are not in this class:
-     * a change may be on its way through Raft.
+     * True when the call failed before any etcd member handled it (connection refused, name not resolved, a learner
+     * that refused it unseen), so sending it to another endpoint cannot apply a change twice. "etcdserver: no leader"
+     * and timeouts are not in this class: a change may be on its way through Raft.
      */
     static boolean neverReachedServer(StatusRuntimeException e) {
         String description = e.getStatus().getDescription();
         return e.getStatus().getCode() == Status.Code.UNAVAILABLE
-                && (description == null || !description.startsWith(ETCD_PREFIX));
+                && (description == null || !description.startsWith(ETCD_PREFIX) || description.equals(NOT_FOR_LEARNER));
     }
 }

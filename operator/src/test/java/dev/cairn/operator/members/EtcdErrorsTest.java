@@ -64,6 +64,17 @@ class EtcdErrorsTest {
         assertThat(EtcdErrors.neverReachedServer(error(Status.UNAVAILABLE, "io exception"))).isTrue();
     }
 
+    /**
+     * Found on the local control plane: after a replacement the learner was ordinal 0, the first endpoint, and a
+     * promotion sent to it was refused there forever; a learner refuses before handling, so the next endpoint may
+     * be tried.
+     */
+    @Test
+    void aLearnersRefusalNeverReachedTheServer() {
+        assertThat(EtcdErrors.neverReachedServer(error(Status.UNAVAILABLE,
+                "etcdserver: rpc not supported for learner"))).isTrue();
+    }
+
     private static StatusRuntimeException error(Status status, String description) {
         return status.withDescription(description).asRuntimeException();
     }
