@@ -1,5 +1,6 @@
 package dev.cairn.kvnode.cluster;
 
+import static dev.cairn.kvnode.testing.OneShotChannel.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -18,16 +19,12 @@ import dev.cairn.kvnode.testing.linearizability.ClusterHistoryRecorder;
 import dev.cairn.kvnode.testing.linearizability.EtcdKvModel;
 import dev.cairn.kvnode.testing.linearizability.LinearizabilityChecker;
 import dev.cairn.kvnode.testing.linearizability.Operation;
-import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -221,18 +218,4 @@ class ClusterFaultIT {
         });
     }
 
-    private static <T> T call(String url, Function<ManagedChannel, T> call) {
-        URI uri = URI.create(url);
-        ManagedChannel channel = NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort()).usePlaintext().build();
-        try {
-            return call.apply(channel);
-        } finally {
-            channel.shutdownNow();
-            try {
-                channel.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
 }

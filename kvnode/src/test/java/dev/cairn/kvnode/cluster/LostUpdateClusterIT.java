@@ -13,6 +13,7 @@ import dev.cairn.kvnode.proto.etcdserverpb.RequestOp;
 import dev.cairn.kvnode.proto.etcdserverpb.TxnRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.TxnResponse;
 import dev.cairn.kvnode.proto.mvccpb.KeyValue;
+import dev.cairn.kvnode.testing.OneShotChannel;
 import dev.cairn.kvnode.testing.ClusterProcesses;
 import dev.cairn.kvnode.testing.linearizability.CheckResult;
 import dev.cairn.kvnode.testing.linearizability.EtcdKvModel;
@@ -101,7 +102,7 @@ class LostUpdateClusterIT {
 
     /** Every value the key has had, oldest first, read back version by version at each mod revision. */
     private static List<String> valuesOf(ClusterProcesses.Node node, String key) {
-        return WatchLeaseClusterIT.call(node.clientUrl(), channel -> valuesOf(KVGrpc.newBlockingStub(channel), key));
+        return OneShotChannel.call(node.clientUrl(), channel -> valuesOf(KVGrpc.newBlockingStub(channel), key));
     }
 
     private static List<String> valuesOf(KVGrpc.KVBlockingStub stub, String key) {

@@ -9,6 +9,7 @@ import dev.cairn.kvnode.proto.etcdserverpb.Member;
 import dev.cairn.kvnode.proto.etcdserverpb.MemberAddRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.MemberAddResponse;
 import dev.cairn.kvnode.proto.etcdserverpb.MemberListRequest;
+import dev.cairn.kvnode.testing.OneShotChannel;
 import dev.cairn.kvnode.testing.ClusterProcesses;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -75,13 +76,13 @@ class MembershipClusterIT {
     }
 
     private static MemberAddResponse add(ClusterProcesses.Node through, ClusterProcesses.Node added) {
-        return WatchLeaseClusterIT.call(through.clientUrl(), channel -> ClusterGrpc.newBlockingStub(channel)
+        return OneShotChannel.call(through.clientUrl(), channel -> ClusterGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .memberAdd(MemberAddRequest.newBuilder().addPeerURLs(added.peerUrl()).build()));
     }
 
     private static List<Member> memberList(ClusterProcesses.Node through) {
-        return WatchLeaseClusterIT.call(through.clientUrl(), channel -> ClusterGrpc.newBlockingStub(channel)
+        return OneShotChannel.call(through.clientUrl(), channel -> ClusterGrpc.newBlockingStub(channel)
                 .withDeadlineAfter(10, TimeUnit.SECONDS)
                 .memberList(MemberListRequest.newBuilder().setLinearizable(true).build()).getMembersList());
     }

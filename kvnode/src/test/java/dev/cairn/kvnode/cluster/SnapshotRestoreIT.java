@@ -1,5 +1,6 @@
 package dev.cairn.kvnode.cluster;
 
+import static dev.cairn.kvnode.testing.OneShotChannel.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,15 +18,11 @@ import dev.cairn.kvnode.proto.etcdserverpb.RangeRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.RangeResponse;
 import dev.cairn.kvnode.testing.ClusterProcesses;
 import dev.cairn.kvnode.testing.FreePorts;
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,13 +113,4 @@ class SnapshotRestoreIT {
         return ByteString.copyFromUtf8(text);
     }
 
-    private static <T> T call(String url, Function<ManagedChannel, T> call) {
-        URI uri = URI.create(url);
-        ManagedChannel channel = NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort()).usePlaintext().build();
-        try {
-            return call.apply(channel);
-        } finally {
-            channel.shutdownNow();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.cairn.kvnode.cluster;
 
+import static dev.cairn.kvnode.testing.OneShotChannel.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,7 +34,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -314,21 +314,6 @@ class WatchLeaseClusterIT {
         @Override
         public void close() {
             channel.shutdownNow();
-        }
-    }
-
-    static <T> T call(String url, Function<ManagedChannel, T> call) {
-        URI uri = URI.create(url);
-        ManagedChannel channel = NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort()).usePlaintext().build();
-        try {
-            return call.apply(channel);
-        } finally {
-            channel.shutdownNow();
-            try {
-                channel.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
