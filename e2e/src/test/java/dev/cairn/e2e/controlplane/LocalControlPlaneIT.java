@@ -1,13 +1,9 @@
 package dev.cairn.e2e.controlplane;
 
-import static dev.cairn.kvnode.testing.OneShotChannel.call;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.google.protobuf.ByteString;
-import dev.cairn.kvnode.proto.etcdserverpb.KVGrpc;
-import dev.cairn.kvnode.proto.etcdserverpb.RangeRequest;
-import dev.cairn.kvnode.proto.etcdserverpb.RangeResponse;
+import dev.cairn.kvnode.testing.MembersAgree;
 import dev.cairn.kvnode.testing.linearizability.CheckResult;
 import dev.cairn.kvnode.testing.linearizability.ClusterHistoryRecorder;
 import dev.cairn.kvnode.testing.linearizability.EtcdKvModel;
@@ -26,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -199,19 +194,7 @@ class LocalControlPlaneIT {
 
     /** Once quiet, every member serves the same keys at the same revision from its own store. */
     private static void assertMembersAgree(KVClusterProbe probe) {
-        await("members converge").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            List<RangeResponse> views = probe.clientUrls().stream()
-                    .map(url -> call(url, channel -> KVGrpc.newBlockingStub(channel)
-                            .withDeadlineAfter(5, TimeUnit.SECONDS)
-                            .range(RangeRequest.newBuilder().setKey(ByteString.copyFrom(new byte[] {0}))
-                                    .setRangeEnd(ByteString.copyFrom(new byte[] {0})).setSerializable(true)
-                                    .build())))
-                    .toList();
-            assertThat(views).hasSize(3);
-            assertThat(views).extracting(view -> view.getHeader().getRevision())
-                    .containsOnly(views.get(0).getHeader().getRevision());
-            assertThat(views).extracting(RangeResponse::getKvsList).containsOnly(views.get(0).getKvsList());
-        });
+        MembersAgree.await(probe::clientUrls, 3, Duration.ofSeconds(60));
     }
 
 }
