@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,21 +68,39 @@ final class ExistingCluster {
         }
     }
 
-    private static Joined identify(MembersReply reply, List<String> ownPeerUrls, String name)
-            throws IOException {
-        for (MemberRecord member : reply.getMembersList()) {
-            if (member.getPeerUrlsList().stream().sorted().toList().equals(ownPeerUrls)) {
-                if (!member.getName().isEmpty() && !member.getName().equals(name)) {
-                    throw new IOException("the member with peer URLs " + ownPeerUrls + " already runs as "
-                            + member.getName() + "; this one is named " + name);
-                }
-                log.info("joining cluster_id={} as member_id={}", MemberIds.toHex(reply.getClusterId()),
-                        MemberIds.toHex(member.getId()));
-                return new Joined(ClusterIdentity.joining(reply.getClusterId(), member.getId()),
-                        reply.getMembersList());
-            }
+    /**
+     * Finds the member this one was added as: the one with its peer URLs. Its data directory is empty (a member with
+     * a WAL never asks), so a member of those URLs that already published client URLs ran with other data: this is
+     * a replacement started before the old member was removed and a new one added for it. Joining as the old member
+     * would take its place with none of its log, so it is refused as etcd refuses it ("member has already been
+     * bootstrapped"); the start is retried once the new member is there. Where both are listed (the old one not yet
+     * removed), the one that never started is taken.
+     */
+    static Joined identify(MembersReply reply, List<String> ownPeerUrls, String name) throws IOException {
+        List<MemberRecord> matching = reply.getMembersList().stream()
+                .filter(member -> member.getPeerUrlsList().stream().sorted().toList().equals(ownPeerUrls))
+                .toList();
+        if (matching.isEmpty()) {
+            throw new IOException("the cluster has no member with peer URLs " + ownPeerUrls + " (add it first: "
+                    + "etcdctl member add " + name + " --peer-urls=" + String.join(",", ownPeerUrls) + ")");
         }
-        throw new IOException("the cluster has no member with peer URLs " + ownPeerUrls + " (add it first: "
-                + "etcdctl member add " + name + " --peer-urls=" + String.join(",", ownPeerUrls) + ")");
+        Optional<MemberRecord> neverStarted = matching.stream()
+                .filter(member -> member.getClientUrlsCount() == 0).findFirst();
+        if (neverStarted.isEmpty()) {
+            MemberRecord started = matching.get(0);
+            throw new IOException("member " + MemberIds.toHex(started.getId()) + " has already been bootstrapped"
+                    + " (it runs or ran as " + (started.getName().isEmpty() ? "an unnamed member" : started.getName())
+                    + " with its own data, and this data directory is empty): to replace it, remove it and add a"
+                    + " new member for these peer URLs (etcdctl member remove " + MemberIds.toHex(started.getId())
+                    + "; etcdctl member add " + name + " --peer-urls=" + String.join(",", ownPeerUrls) + ")");
+        }
+        MemberRecord member = neverStarted.get();
+        if (!member.getName().isEmpty() && !member.getName().equals(name)) {
+            throw new IOException("the member with peer URLs " + ownPeerUrls + " already runs as "
+                    + member.getName() + "; this one is named " + name);
+        }
+        log.info("joining cluster_id={} as member_id={}", MemberIds.toHex(reply.getClusterId()),
+                MemberIds.toHex(member.getId()));
+        return new Joined(ClusterIdentity.joining(reply.getClusterId(), member.getId()), reply.getMembersList());
     }
 }

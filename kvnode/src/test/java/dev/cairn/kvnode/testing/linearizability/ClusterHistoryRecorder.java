@@ -52,6 +52,8 @@ public final class ClusterHistoryRecorder implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger acknowledged = new AtomicInteger();
     private final AtomicInteger values = new AtomicInteger();
+    /** etcd's answer of a learner to a client request: refused before it reached Raft. */
+    private static final String LEARNER_REFUSAL = "etcdserver: rpc not supported for learner";
 
     /** @param endpoints the client URLs of the members currently running, asked again after each failure */
     public ClusterHistoryRecorder(Supplier<List<String>> endpoints, long seed) {
@@ -115,9 +117,16 @@ public final class ClusterHistoryRecorder implements AutoCloseable {
                     seenModRevision.put(request.key(), get.found().map(Found::modRevision).orElse(0L));
                 }
             } catch (StatusRuntimeException e) {
-                record(Operation.pending(clientId, request, called));
+                // A learner refuses before anything is proposed, so that request never happened; any other failure
+                // may still take effect and stays in the history as of unknown outcome.
+                if (!LEARNER_REFUSAL.equals(e.getStatus().getDescription())) {
+                    record(Operation.pending(clientId, request, called));
+                }
                 channel.shutdownNow();
                 channel = null;
+                // Not straight back: a member that refuses at once would otherwise take a new connection and leave
+                // a pending operation in the history every few microseconds.
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
         }
         if (channel != null) {
