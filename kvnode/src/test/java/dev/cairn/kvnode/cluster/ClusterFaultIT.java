@@ -99,8 +99,13 @@ class ClusterFaultIT {
                     .until(() -> call(anyEndpoint, channel -> ClusterGrpc.newBlockingStub(channel)
                             .memberPromote(MemberPromoteRequest.newBuilder().setID(learner.getID()).build()))
                             != null);
-            List<Member> members = call(added.clientUrl(), channel -> ClusterGrpc.newBlockingStub(channel)
-                    .memberList(MemberListRequest.newBuilder().setLinearizable(true).build()).getMembersList());
+            // The promotion is committed at the leader first; the new member refuses client calls as a learner
+            // until it has applied it too.
+            List<Member> members = await("the promoted member serves").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(250)).ignoreException(StatusRuntimeException.class)
+                    .until(() -> call(added.clientUrl(), channel -> ClusterGrpc.newBlockingStub(channel)
+                            .memberList(MemberListRequest.newBuilder().setLinearizable(true).build())
+                            .getMembersList()), list -> list != null);
             assertThat(members).hasSize(4).noneMatch(Member::getIsLearner);
             awaitMoreAcknowledged(load, 100);
             assertLinearizable(load.stop());
