@@ -34,6 +34,7 @@ public final class ClusterProcesses implements AutoCloseable {
         final int peerPort;
         final int metricsPort;
         final Path dataDir;
+        String maxHeap = "256m";
         Process process;
 
         Node(String name, String host, Path root) {
@@ -47,6 +48,14 @@ public final class ClusterProcesses implements AutoCloseable {
 
         public String name() {
             return name;
+        }
+
+        /**
+         * The heap this member gets from its next start on (-Xmx; 256m unless set); it exits on running out of it
+         * rather than limping on.
+         */
+        public void maxHeap(String value) {
+            maxHeap = value;
         }
 
         public String clientUrl() {
@@ -285,7 +294,8 @@ public final class ClusterProcesses implements AutoCloseable {
                     + "(failsafe sets kvnode.jar after the package phase)");
         }
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar, "serve",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + node.maxHeap,
+                "-XX:+ExitOnOutOfMemoryError", "-jar", jar, "serve",
                 "--name", node.name, "--data-dir", node.dataDir.toString(),
                 "--listen-client-urls", node.clientUrl(), "--advertise-client-urls", node.clientUrl(),
                 "--listen-peer-urls", node.peerUrl(), "--initial-advertise-peer-urls", node.peerUrl(),
