@@ -49,10 +49,9 @@ class LocalControlPlaneIT {
         Path root = Path.of(System.getProperty("cairn.root", "..")).toAbsolutePath().normalize();
         Path work = Files.createDirectories(Path.of("target").toAbsolutePath())
                 .resolve("control-plane-" + System.currentTimeMillis());
-        // Not the demo's subnet, so a running demo and the tests can share a machine.
-        System.setProperty("cairn.cp.subnet", System.getProperty("cairn.cp.subnet", "127.43.0"));
         long started = System.nanoTime();
-        controlPlane = LocalControlPlane.start(ControlPlaneSettings.fromSystemProperties(root, work),
+        // Not the demo's subnet, so a running demo and the tests can share a machine.
+        controlPlane = LocalControlPlane.start(ControlPlaneSettings.fromSystemProperties(root, work, "127.43.0"),
                 root.resolve("crds"));
         timing("control plane up (API server, kubelet, operator ready)", started);
         System.out.println("[control-plane] work dir " + work.toAbsolutePath() + ", load seed " + SEED
