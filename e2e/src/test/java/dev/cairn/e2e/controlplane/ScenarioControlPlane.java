@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,12 +82,14 @@ final class ScenarioControlPlane implements AutoCloseable {
         resources(sample.getKind()).inNamespace(namespace).resource(sample).create();
     }
 
-    @SuppressWarnings("unchecked")
+    /**
+     * {@code kubectl patch kvc <name> --type merge -p '{"spec":{<field>:<value>}}'}: a merge patch names no
+     * resourceVersion, so the operator's status writes meanwhile cannot make it fail with a conflict (an edit, which
+     * sends the version it read, did: 409 in one run).
+     */
     void setSpec(String kvCluster, String field, Object value) {
-        resources("KVCluster").inNamespace(namespace).withName(kvCluster).edit(cluster -> {
-            ((Map<String, Object>) cluster.getAdditionalProperties().get("spec")).put(field, value);
-            return cluster;
-        });
+        resources("KVCluster").inNamespace(namespace).withName(kvCluster).patch(PatchContext.of(PatchType.JSON_MERGE),
+                Serialization.asJson(Map.of("spec", Map.of(field, value))));
     }
 
     KVClusterProbe probe(String kvCluster) {
