@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 /**
- * Writes keys {@code key(0) .. key(count-1)} with values {@code value(i)} as unconditional transactions of {@code perTxn} puts each (etcd's
- * default --max-txn-ops is 128), with up to {@code inFlight} transactions outstanding. Stops at the first error.
+ * Writes keys {@code key(0) .. key(count-1)} with values {@code value(i)} as unconditional transactions of
+ * {@code perTxn} puts each (etcd's default --max-txn-ops is 128), with up to {@code inFlight} transactions
+ * outstanding. Stops at the first error.
  */
 public final class BulkLoad {
     private BulkLoad() {
@@ -24,7 +25,8 @@ public final class BulkLoad {
 
     /** Returns the nanoseconds from the first send to the last acknowledgement. */
     public static long load(KVGrpc.KVFutureStub kv, int count, IntFunction<ByteString> key,
-            IntFunction<ByteString> value, int perTxn, int inFlight, long timeoutSeconds) throws InterruptedException {
+            IntFunction<ByteString> value, int perTxn, int inFlight, long timeoutSeconds)
+            throws InterruptedException {
         Semaphore permits = new Semaphore(inFlight);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long start = System.nanoTime();

@@ -168,7 +168,7 @@ class BackupRestoreIT {
         }
     }
 
-    /** Key {@code i}'s value: its number, then letters drawn from the seed, so a value found under another key shows. */
+    /** Key {@code i}'s value: its number, then letters from the seed, so a value found under another key shows. */
     private static ByteString value(int i) {
         Random random = new Random(SEED * 31 + i);
         StringBuilder value = new StringBuilder(VALUE_BYTES).append(i).append(':');
