@@ -14,6 +14,7 @@ import dev.cairn.kvnode.raft.pb.ConfState;
 import dev.cairn.kvnode.raft.pb.Entry;
 import dev.cairn.kvnode.raft.pb.EntryType;
 import dev.cairn.kvnode.raft.pb.Message;
+import dev.cairn.kvnode.raft.pb.MessageType;
 import dev.cairn.kvnode.raft.pb.SnapshotMetadata;
 import dev.cairn.kvnode.raft.pb.StateRole;
 import java.nio.ByteBuffer;
@@ -456,14 +457,20 @@ public final class RaftNode implements AutoCloseable {
         // fsyncs while its followers do (etcd does the same; Raft thesis 10.2.1). That stays safe: a follower's
         // acknowledgement is only counted by a later turn of this loop, after this persist, so no entry commits
         // before the leader holds it too. Every other member persists first, because its messages (votes, append
-        // acknowledgements) promise what it has written.
+        // acknowledgements) promise what it has written — all but the proposals it passes on to the leader, which
+        // promise nothing about its log and would otherwise wait for its fsync before the leader's could begin.
         boolean leading = leader == id;
-        if (leading && !ready.messages().isEmpty()) {
-            outbound.accept(ready.messages());
+        List<Message> afterPersist = ready.messages();
+        if (leading) {
+            outbound.accept(afterPersist);
+            afterPersist = List.of();
+        } else if (afterPersist.stream().anyMatch(m -> m.type() == MessageType.PROP)) {
+            outbound.accept(afterPersist.stream().filter(m -> m.type() == MessageType.PROP).toList());
+            afterPersist = afterPersist.stream().filter(m -> m.type() != MessageType.PROP).toList();
         }
         storage.persist(ready);
-        if (!leading && !ready.messages().isEmpty()) {
-            outbound.accept(ready.messages());
+        if (!afterPersist.isEmpty()) {
+            outbound.accept(afterPersist);
         }
         if (ready.hasSnapshot()) {
             pipeline.awaitIdle();
