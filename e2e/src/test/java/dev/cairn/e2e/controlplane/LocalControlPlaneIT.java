@@ -117,6 +117,9 @@ class LocalControlPlaneIT {
                     .until(() -> probe.pods().stream().allMatch(p -> p.getSpec().getContainers().get(0).getImage()
                             .equals("cairn/kvnode:0.1.1")) && probe.readyWith(3));
             timing("rolling upgrade of 3 members", rolled);
+            // Running (above) is reported only once the members raised their cluster version to the new release.
+            Map<String, Object> upgraded = probe.cluster().get("status");
+            assertThat(upgraded.get("clusterVersion")).as("status.clusterVersion after the roll").isEqualTo("0.1.1");
             awaitMoreAcknowledged(load, 100);
 
             // A member loses its volume (its claim and pod are deleted): the operator replaces it. Ordinal 0, leader or

@@ -25,15 +25,8 @@ public final class HttpEndpoints implements AutoCloseable {
     /**
      * @param health  answers null when the member is healthy, or the reason it is not
      * @param version what {@code /version} answers
-     */
-    public static HttpEndpoints start(InetSocketAddress address, Supplier<String> health,
-            Supplier<VersionReport> version, PrometheusMeterRegistry metrics) throws IOException {
-        return start(address, health, version, metrics, null);
-    }
-
-    /**
-     * As above, plus {@code POST /debug/peer-faults?isolate=<member id in hex>}, {@code ?heal=<id>} and
-     * {@code ?heal=all} when {@code faults} is given (fault tests only).
+     * @param faults  when given (fault tests only), also serves {@code POST /debug/peer-faults?isolate=<member id in
+     *                hex>}, {@code ?heal=<id>} and {@code ?heal=all}; null otherwise
      */
     public static HttpEndpoints start(InetSocketAddress address, Supplier<String> health,
             Supplier<VersionReport> version, PrometheusMeterRegistry metrics, PeerFaultControl faults)
