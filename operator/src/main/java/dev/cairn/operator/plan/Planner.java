@@ -297,10 +297,10 @@ public final class Planner {
      */
     private static Optional<String> clusterVersionBehind(Observed o) {
         Optional<ReleaseVersion> desired = ReleaseVersion.parse(o.desiredRelease());
-        if (desired.isEmpty() || desired.equals(ReleaseVersion.parse(o.clusterVersion()))) {
+        Optional<ReleaseVersion> cluster = ReleaseVersion.parse(o.clusterVersion());
+        if (desired.isEmpty() || desired.equals(cluster)) {
             return Optional.empty();
         }
-        Optional<ReleaseVersion> cluster = ReleaseVersion.parse(o.clusterVersion());
         if (cluster.isPresent() && desired.get().isBelow(cluster.get())) {
             return Optional.of("the cluster version %s is above spec.version %s: it never goes down"
                     .formatted(cluster.get(), o.desiredRelease()));
