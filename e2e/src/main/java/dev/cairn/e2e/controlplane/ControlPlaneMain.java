@@ -51,7 +51,8 @@ public final class ControlPlaneMain {
             workDir = Files.createTempDirectory("cairn-control-plane");
         }
         root = root.toAbsolutePath().normalize();
-        ControlPlaneSettings settings = ControlPlaneSettings.fromSystemProperties(root, workDir.toAbsolutePath());
+        ControlPlaneSettings settings = ControlPlaneSettings.fromSystemProperties(root, workDir.toAbsolutePath(),
+                "127.42.0");
         long started = System.nanoTime();
         LocalControlPlane controlPlane = LocalControlPlane.start(settings, root.resolve("crds"));
         CountDownLatch stopped = new CountDownLatch(1);

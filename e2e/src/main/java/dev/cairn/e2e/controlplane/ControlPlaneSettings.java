@@ -39,8 +39,12 @@ public record ControlPlaneSettings(Path workDir, String subnet, Path kvnodeJar, 
         jvmOptions = List.copyOf(jvmOptions);
     }
 
-    /** Defaults for a checkout at {@code root}, overridden by {@code cairn.cp.*} system properties. */
-    public static ControlPlaneSettings fromSystemProperties(Path root, Path workDir) {
+    /**
+     * Defaults for a checkout at {@code root}, overridden by {@code cairn.cp.*} system properties. The subnet's
+     * default is the caller's (the demo's, each test's own), so that control planes of different callers never
+     * share addresses unless told to.
+     */
+    public static ControlPlaneSettings fromSystemProperties(Path root, Path workDir, String defaultSubnet) {
         Map<String, Path> imageJars = new java.util.HashMap<>();
         for (String key : System.getProperties().stringPropertyNames()) {
             if (key.startsWith("cairn.cp.image.") && key.endsWith(".jar")) {
@@ -50,7 +54,7 @@ public record ControlPlaneSettings(Path workDir, String subnet, Path kvnodeJar, 
         }
         return new ControlPlaneSettings(
                 workDir,
-                System.getProperty("cairn.cp.subnet", "127.42.0"),
+                System.getProperty("cairn.cp.subnet", defaultSubnet),
                 Path.of(System.getProperty("kvnode.jar", root.resolve("kvnode/target/kvnode.jar").toString())),
                 imageJars,
                 Path.of(System.getProperty("operator.jar",

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * stores, lists, watches and patches objects like an API server, serves the status subresource of the custom
  * resources whose definitions it was given, and runs no controllers at all (no scheduler, no StatefulSet controller,
  * no garbage collector; the {@link ProcessKubelet} plays the first two). Server-side apply, which it lacks, is
- * stood in for by {@link ServerSideApplyDispatcher}, so the operator runs exactly as built.
+ * stood in for by {@link ServerSideApplyDispatcher}, so the operator runs exactly as built; pod logs, which it lacks
+ * too, are served by {@link PodLogs} from what the kubelet captured.
  */
 public final class EmbeddedApiServer implements AutoCloseable {
 
@@ -45,9 +46,10 @@ public final class EmbeddedApiServer implements AutoCloseable {
         this.client = new KubernetesClientBuilder().withConfig(clientConfig()).build();
     }
 
-    public static EmbeddedApiServer start(int port) {
+    /** @param logDir where the kubelet writes the pods' output ({@link ControlPlaneSettings#logDir()}) */
+    public static EmbeddedApiServer start(int port, Path logDir) {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new ServerSideApplyDispatcher(), false);
+                new PodLogs(logDir, new ServerSideApplyDispatcher()), false);
         MOCK_SERVER_LOG.setLevel(java.util.logging.Level.WARNING);
         try {
             server.init(InetAddress.getByName("127.0.0.1"), port);

@@ -60,7 +60,7 @@ public final class LocalControlPlane implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        EmbeddedApiServer apiServer = EmbeddedApiServer.start(settings.apiServerPort());
+        EmbeddedApiServer apiServer = EmbeddedApiServer.start(settings.apiServerPort(), settings.logDir());
         ProcessKubelet kubelet = null;
         try {
             apiServer.installCrds(crdDir);

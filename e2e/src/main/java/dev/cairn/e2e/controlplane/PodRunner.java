@@ -311,12 +311,11 @@ final class PodRunner implements Runnable {
     private Process start(Container container, Map<String, Path> volumes) throws IOException {
         ContainerCommand command = ContainerCommand.of(pod, container, ip, mounts(container, volumes), podDirectory,
                 node.images(), node.client());
-        Path log = node.settings().logDir().resolve(pod.getMetadata().getNamespace())
-                .resolve(pod.getMetadata().getName()).resolve(container.getName() + ".log");
+        Path log = PodLogs.file(node.settings().logDir(), pod.getMetadata().getNamespace(),
+                pod.getMetadata().getName(), container.getName());
         Files.createDirectories(log.getParent());
         Files.createDirectories(command.workingDirectory);
-        Files.writeString(log, "=== " + Instant.now() + " pod " + pod.getMetadata().getUid() + " starts "
-                        + container.getName() + ": " + String.join(" ", command.command) + "\n",
+        Files.writeString(log, PodLogs.startLine(Instant.now(), uid(), container.getName(), command.command),
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         ProcessBuilder builder = new ProcessBuilder(command.command)
                 .directory(command.workingDirectory.toFile())

@@ -100,7 +100,7 @@ public final class BenchCompare {
                     latencyRows(kind, "put, " + writers + (writers == 1 ? " writer" : " writers"), result);
                 }
                 progress(kind, "loading " + getKeys + " keys for gets");
-                BulkLoad.load(kv, getKeys, this::getKey, value, PUTS_PER_TXN, TXNS_IN_FLIGHT, 600);
+                BulkLoad.load(kv, getKeys, this::getKey, i -> value, PUTS_PER_TXN, TXNS_IN_FLIGHT, 600);
                 progress(kind, "linearizable gets, " + READERS + " readers");
                 ClosedLoop.run(READERS, TimeUnit.SECONDS.toNanos(warmupSeconds), (w, s) -> get(kv));
                 latencyRows(kind, "get (linearizable), " + READERS + " readers",
@@ -122,8 +122,9 @@ public final class BenchCompare {
             ManagedChannel channel = first.channel();
             try {
                 progress(kind, "bulk load of " + keys);
+                ByteString restartValue = value(RESTART_VALUE_BYTES);
                 long took = BulkLoad.load(KVGrpc.newFutureStub(channel), restartKeys, this::restartKey,
-                        value(RESTART_VALUE_BYTES), PUTS_PER_TXN, TXNS_IN_FLIGHT, 3600);
+                        i -> restartValue, PUTS_PER_TXN, TXNS_IN_FLIGHT, 3600);
                 put(kind, "bulk load " + keys + " (" + PUTS_PER_TXN + " puts/txn, " + TXNS_IN_FLIGHT
                         + " txns in flight), keys/s", "%,.0f", restartKeys * 1e9 / took);
             } finally {

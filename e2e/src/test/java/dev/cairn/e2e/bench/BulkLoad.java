@@ -15,16 +15,18 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 
 /**
- * Writes keys {@code key(0) .. key(count-1)} as unconditional transactions of {@code perTxn} puts each (etcd's
- * default --max-txn-ops is 128), with up to {@code inFlight} transactions outstanding. Stops at the first error.
+ * Writes keys {@code key(0) .. key(count-1)} with values {@code value(i)} as unconditional transactions of
+ * {@code perTxn} puts each (etcd's default --max-txn-ops is 128), with up to {@code inFlight} transactions
+ * outstanding. Stops at the first error.
  */
-final class BulkLoad {
+public final class BulkLoad {
     private BulkLoad() {
     }
 
     /** Returns the nanoseconds from the first send to the last acknowledgement. */
-    static long load(KVGrpc.KVFutureStub kv, int count, IntFunction<ByteString> key, ByteString value, int perTxn,
-            int inFlight, long timeoutSeconds) throws InterruptedException {
+    public static long load(KVGrpc.KVFutureStub kv, int count, IntFunction<ByteString> key,
+            IntFunction<ByteString> value, int perTxn, int inFlight, long timeoutSeconds)
+            throws InterruptedException {
         Semaphore permits = new Semaphore(inFlight);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long start = System.nanoTime();
@@ -42,7 +44,7 @@ final class BulkLoad {
             TxnRequest.Builder txn = TxnRequest.newBuilder();
             for (int i = first; i < Math.min(count, first + perTxn); i++) {
                 txn.addSuccess(RequestOp.newBuilder()
-                        .setRequestPut(PutRequest.newBuilder().setKey(key.apply(i)).setValue(value)));
+                        .setRequestPut(PutRequest.newBuilder().setKey(key.apply(i)).setValue(value.apply(i))));
             }
             Futures.addCallback(kv.txn(txn.build()), new FutureCallback<TxnResponse>() {
                 @Override

@@ -32,9 +32,10 @@ final class KVClusterProbe {
         return Objects.requireNonNull(controlPlane.kvCluster(namespace, name), "KVCluster " + name);
     }
 
+    /** The members' pods: by the operator's member selector, which a backup Job's pod of the cluster is not in. */
     List<Pod> pods() {
-        return controlPlane.client().pods().inNamespace(namespace).withLabel("app.kubernetes.io/instance", name)
-                .list().getItems();
+        return controlPlane.client().pods().inNamespace(namespace).withLabel("app.kubernetes.io/name", "kvnode")
+                .withLabel("app.kubernetes.io/instance", name).list().getItems();
     }
 
     /**

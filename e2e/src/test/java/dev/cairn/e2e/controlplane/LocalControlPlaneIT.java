@@ -9,15 +9,8 @@ import dev.cairn.kvnode.testing.linearizability.ClusterHistoryRecorder;
 import dev.cairn.kvnode.testing.linearizability.EtcdKvModel;
 import dev.cairn.kvnode.testing.linearizability.LinearizabilityChecker;
 import dev.cairn.kvnode.testing.linearizability.Operation;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * clients' history (every acknowledged write and read) must be linearizable and the members must agree.
  *
  * <p>The load's seed is printed; replay with {@code -Dcp.seed=<n>}. Timings of the steps are printed as
- * {@code [timing]} lines (figures for docs/benchmarks.md; nothing here asserts a duration).
+ * {@code [timing]} lines (figures for docs/benchmarks.md; nothing here asserts a duration), with the longest time
+ * the clients went without an acknowledged write during the rolling upgrade, read from their recorded history.
  */
 class LocalControlPlaneIT {
 
@@ -42,38 +36,30 @@ class LocalControlPlaneIT {
     private static final String NAME = "example";
     private static final Duration STEP = Duration.ofMinutes(Long.getLong("cp.step-minutes", 5));
 
+    private static ScenarioControlPlane scenario;
     private static LocalControlPlane controlPlane;
 
     @BeforeAll
-    static void startControlPlane() throws IOException {
-        Path root = Path.of(System.getProperty("cairn.root", "..")).toAbsolutePath().normalize();
-        Path work = Files.createDirectories(Path.of("target").toAbsolutePath())
-                .resolve("control-plane-" + System.currentTimeMillis());
+    static void startControlPlane() {
         // Not the demo's subnet, so a running demo and the tests can share a machine.
-        System.setProperty("cairn.cp.subnet", System.getProperty("cairn.cp.subnet", "127.43.0"));
-        long started = System.nanoTime();
-        controlPlane = LocalControlPlane.start(ControlPlaneSettings.fromSystemProperties(root, work),
-                root.resolve("crds"));
-        timing("control plane up (API server, kubelet, operator ready)", started);
-        System.out.println("[control-plane] work dir " + work.toAbsolutePath() + ", load seed " + SEED
-                + " (replay with -Dcp.seed=" + SEED + ")");
+        scenario = ScenarioControlPlane.start("127.43.0", NAMESPACE);
+        controlPlane = scenario.controlPlane();
+        System.out.println("[control-plane] load seed " + SEED + " (replay with -Dcp.seed=" + SEED + ")");
     }
 
     @AfterAll
     static void stopControlPlane() {
-        if (controlPlane != null) {
-            controlPlane.close();
+        if (scenario != null) {
+            scenario.close();
         }
     }
 
     @Test
     void aClusterLivesThroughKillScaleUpgradeAndReplacementWithoutLosingAWrite() throws Exception {
-        controlPlane.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
-                .endMetadata().build()).create();
-        KVClusterProbe probe = new KVClusterProbe(controlPlane, NAMESPACE, NAME);
+        KVClusterProbe probe = scenario.probe(NAME);
 
         long created = System.nanoTime();
-        kvClusters().resource(sample()).create();
+        scenario.create("kvcluster.yaml", NAME);
         awaitReady(probe, 3, "the sample's 3 members Ready");
         timing("apply to Ready, 3 members", created);
 
@@ -116,6 +102,7 @@ class LocalControlPlaneIT {
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> probe.pods().stream().allMatch(p -> p.getSpec().getContainers().get(0).getImage()
                             .equals("cairn/kvnode:0.1.1")) && probe.readyWith(3));
+            long rolledOut = System.nanoTime();
             timing("rolling upgrade of 3 members", rolled);
             // Running (above) is reported only once the members raised their cluster version to the new release.
             Map<String, Object> upgraded = probe.cluster().get("status");
@@ -144,6 +131,8 @@ class LocalControlPlaneIT {
             awaitMoreAcknowledged(load, 100);
 
             List<Operation<EtcdKvModel.Request, EtcdKvModel.Reply>> history = load.stop();
+            System.out.printf("[timing] rolling upgrade: longest time without an acknowledged write: %.1f s%n",
+                    new AcknowledgedWrites(history).longestGap(rolled, rolledOut).toNanos() / 1e9);
             CheckResult<EtcdKvModel.Request, EtcdKvModel.Reply> result = LinearizabilityChecker.check(
                     new EtcdKvModel(), history, Duration.ofMinutes(2));
             assertThat(result.verdict()).as("history of %d operations, seed %d (replay with -Dcp.seed=%d):%n%s",
@@ -152,37 +141,12 @@ class LocalControlPlaneIT {
         assertMembersAgree(probe);
     }
 
-    private static io.fabric8.kubernetes.client.dsl.MixedOperation<GenericKubernetesResource,
-            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
-            io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>> kvClusters() {
-        return controlPlane.apiServer().customResources("kv.cairn.dev/v1alpha1", "KVCluster");
-    }
-
-    /** config/samples/kvcluster.yaml, as users apply it, in this test's namespace. */
-    private static GenericKubernetesResource sample() throws IOException {
-        Path root = Path.of(System.getProperty("cairn.root", ".."));
-        try (InputStream in = Files.newInputStream(root.resolve("config/samples/kvcluster.yaml"))) {
-            GenericKubernetesResource sample = Serialization.unmarshal(in, GenericKubernetesResource.class);
-            sample.getMetadata().setNamespace(NAMESPACE);
-            assertThat(sample.getMetadata().getName()).isEqualTo(NAME);
-            return sample;
-        }
-    }
-
-    @SuppressWarnings("unchecked")
     private static void setSpec(String field, Object value) {
-        kvClusters().inNamespace(NAMESPACE).withName(NAME).edit(cluster -> {
-            ((Map<String, Object>) cluster.getAdditionalProperties().get("spec")).put(field, value);
-            return cluster;
-        });
+        scenario.setSpec(NAME, field, value);
     }
 
     private static void awaitReady(KVClusterProbe probe, int members, String what) {
-        await(what).atMost(STEP).pollInterval(Duration.ofMillis(500)).conditionEvaluationListener(condition -> {
-            if (condition.getRemainingTimeInMS() <= 0) {
-                System.out.println("[control-plane] not " + what + ": " + probe.describe());
-            }
-        }).until(() -> probe.readyWith(members));
+        ScenarioControlPlane.awaitReady(probe, members, what, STEP);
     }
 
     private static void awaitMoreAcknowledged(ClusterHistoryRecorder load, int more) {
@@ -192,7 +156,7 @@ class LocalControlPlaneIT {
     }
 
     private static void timing(String what, long startedNanos) {
-        System.out.printf("[timing] %s: %.1f s%n", what, (System.nanoTime() - startedNanos) / 1e9);
+        ScenarioControlPlane.timing(what, startedNanos);
     }
 
     /** Once quiet, every member serves the same keys at the same revision from its own store. */

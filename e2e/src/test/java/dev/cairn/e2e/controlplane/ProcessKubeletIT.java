@@ -30,9 +30,8 @@ class ProcessKubeletIT {
     @BeforeEach
     void start() {
         Path root = Path.of(System.getProperty("cairn.root", "..")).toAbsolutePath().normalize();
-        System.setProperty("cairn.cp.subnet", System.getProperty("cairn.cp.subnet", "127.43.1"));
-        ControlPlaneSettings settings = ControlPlaneSettings.fromSystemProperties(root, dir);
-        server = EmbeddedApiServer.start(0);
+        ControlPlaneSettings settings = ControlPlaneSettings.fromSystemProperties(root, dir, "127.43.1");
+        server = EmbeddedApiServer.start(0, settings.logDir());
         client = server.client();
         HostsFile hosts = new HostsFile(settings.hostsFile(), Map.of("localhost", java.util.Set.of("127.0.0.1")));
         kubelet = new ProcessKubelet(client, settings, new LoopbackAddresses(settings.subnet(),

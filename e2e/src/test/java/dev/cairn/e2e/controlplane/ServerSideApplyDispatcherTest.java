@@ -4,18 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ServerSideApplyDispatcherTest {
 
     private EmbeddedApiServer server;
     private KubernetesClient client;
 
+    @TempDir
+    Path logs;
+
     @BeforeEach
     void start() {
-        server = EmbeddedApiServer.start(0);
+        server = EmbeddedApiServer.start(0, logs);
         client = server.client();
     }
 

@@ -5,7 +5,6 @@ import dev.cairn.kvnode.mvcc.Bucket;
 import dev.cairn.kvnode.mvcc.KeyRange;
 import dev.cairn.kvnode.mvcc.MvccStore;
 import dev.cairn.kvnode.mvcc.WriteTxn;
-import dev.cairn.kvnode.proto.mvccpb.KeyValue;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -41,8 +40,6 @@ public final class Lessor {
     /** etcd's expiredLeaseRetryInterval: an expired lease is offered for revoking again after this. */
     static final long REVOKE_RETRY_NANOS = 3_000_000_000L;
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
-    /** Keys read per page while rebuilding attachments, so recovery never holds every value at once. */
-    private static final int RECOVERY_PAGE = 10_000;
     private static final Logger log = LoggerFactory.getLogger("lease");
 
     private final MvccStore store;
@@ -74,29 +71,20 @@ public final class Lessor {
             recovered.put(lease.id, lease);
         });
         Map<ByteString, Long> attached = new HashMap<>();
-        ByteString from = ByteString.copyFrom(new byte[] {0});
-        ByteString toTheEnd = ByteString.copyFrom(new byte[] {0});
-        while (true) {
-            List<KeyValue> page = store.range(KeyRange.of(from, toTheEnd), 0, RECOVERY_PAGE, false).kvs();
-            for (KeyValue kv : page) {
-                if (kv.getLease() == NO_LEASE) {
-                    continue;
-                }
-                Lease lease = recovered.get(kv.getLease());
-                if (lease == null) {
-                    // etcd too leaves such a key alone: it cannot be revoked, only deleted or re-put.
-                    log.warn("key attached to a lease that does not exist key={} lease={}", kv.getKey().toStringUtf8(),
-                            Long.toHexString(kv.getLease()));
-                    continue;
-                }
-                lease.keys.add(kv.getKey());
-                attached.put(kv.getKey(), lease.id);
+        store.forEachLiveKey((key, leaseId) -> {
+            if (leaseId == NO_LEASE) {
+                return;
             }
-            if (page.size() < RECOVERY_PAGE) {
-                break;
+            Lease lease = recovered.get(leaseId);
+            if (lease == null) {
+                // etcd too leaves such a key alone: it cannot be revoked, only deleted or re-put.
+                log.warn("key attached to a lease that does not exist key={} lease={}", key.toStringUtf8(),
+                        Long.toHexString(leaseId));
+                return;
             }
-            from = page.get(page.size() - 1).getKey().concat(ByteString.copyFrom(new byte[] {0}));
-        }
+            lease.keys.add(key);
+            attached.put(key, lease.id);
+        });
         synchronized (this) {
             leases = recovered;
             leaseOfKey = attached;

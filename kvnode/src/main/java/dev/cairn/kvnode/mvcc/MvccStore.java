@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  * the same commit, so that a restart knows which entries the backend already holds.
  */
 public final class MvccStore implements AutoCloseable {
+    /** Both ends of the range of every key: from the zero byte, and (as etcd reads an end of zero) to the end. */
+    private static final ByteString ALL_KEYS = ByteString.copyFrom(new byte[] {0});
     static final long INITIAL_REVISION = 1;
     private static final Logger log = LoggerFactory.getLogger("mvcc");
 
@@ -502,6 +504,26 @@ public final class MvccStore implements AutoCloseable {
             }
         }
         return new RangeResult(kvs, count, currentRevision);
+    }
+
+    /**
+     * Visits each key live at the current revision, in key order, with the lease it is attached to (0 for none), one
+     * at a time: a caller that needs every key (lease recovery) must not hold every value at once, which with large
+     * values is more than the heap.
+     */
+    public void forEachLiveKey(java.util.function.ObjLongConsumer<ByteString> visitor) {
+        lock.readLock().lock();
+        try {
+            for (KeyHistory history : index.histories(KeyRange.of(ALL_KEYS, ALL_KEYS)).values()) {
+                KeyHistory.Snapshot found = history.at(currentRevision);
+                if (found != null) {
+                    KeyValue kv = read(found.modified());
+                    visitor.accept(kv.getKey(), kv.getLease());
+                }
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     KeyHistory.Snapshot latest(ByteString key) {

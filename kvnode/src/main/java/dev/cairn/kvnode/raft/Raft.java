@@ -286,7 +286,7 @@ final class Raft {
                 continue;
             }
             send(Message.builder(request).to(voter).term(electionTerm).index(log.lastIndex())
-                    .logTerm(log.lastTerm()).campaignTransfer(transfer).build());
+                    .logTerm(log.lastTerm()).commit(log.committed()).campaignTransfer(transfer).build());
         }
     }
 
@@ -348,6 +348,7 @@ final class Raft {
     }
 
     private void handleVoteRequest(Message m) {
+        learnCommit(m);
         // We may vote again for the same candidate (a retransmission), or for anyone when we have not voted and
         // know no leader in this term, or in a pre-vote for a future term.
         boolean canVote = vote == m.from()
@@ -358,14 +359,46 @@ final class Raft {
         // Learners vote when asked too: a learner may be a voter of a configuration it has not applied yet.
         if (canVote && upToDate) {
             // The response is in the candidate's term, which for a pre-vote is the future term it asked about.
-            send(Message.builder(m.type().voteResponse()).to(m.from()).term(m.term()).build());
+            send(commitClaim(Message.builder(m.type().voteResponse()), m.index()).to(m.from()).term(m.term()).build());
             if (m.type() == MessageType.VOTE) {
                 // Only real votes count (and are persisted through the hard state before this response is sent).
                 electionElapsed = 0;
                 vote = m.from();
             }
         } else {
-            send(Message.builder(m.type().voteResponse()).to(m.from()).term(term).reject(true).build());
+            send(commitClaim(Message.builder(m.type().voteResponse()), m.index()).to(m.from()).term(term)
+                    .reject(true).build());
+        }
+    }
+
+    /**
+     * Adds what we know to be committed, up to {@code upTo}, as a log position (index and its term) and a commit
+     * index, for {@link #learnCommit}.
+     */
+    private Message.Builder commitClaim(Message.Builder message, long upTo) {
+        long index = Math.min(log.committed(), upTo);
+        return message.index(index).logTerm(log.termOrZero(index)).commit(index);
+    }
+
+    /**
+     * That an entry is committed is a fact about the log, whoever reports it. Vote requests carry the candidate's
+     * commit index with its last log position, vote responses the voter's commit index with a position we hold.
+     * Where our log holds the same entry at that position, Log Matching makes our prefix the sender's, so we may
+     * commit as far. Without this, a member that missed the commit of a leave-joint entry stays in the joint
+     * configuration and needs the vote of the removed member, whose longer log refuses it, while the members of
+     * the new configuration refuse each other: no leader ever again (the apply-time liveness gap of
+     * etcd-io/etcd#12359; found by the simulator, seed 540347352).
+     */
+    private void learnCommit(Message m) {
+        long index = Math.min(m.commit(), m.index());
+        if (index <= log.committed() || !log.matchTerm(m.index(), m.logTerm())) {
+            return;
+        }
+        log.commitTo(index);
+        boolean campaigning = state == StateRole.CANDIDATE || state == StateRole.PRE_CANDIDATE;
+        if (campaigning && log.hasUnappliedConfChanges()) {
+            // the votes are counted against a configuration about to change; campaign again once it applied.
+            becomeFollower(term, NONE);
         }
     }
 
@@ -658,6 +691,10 @@ final class Raft {
             }
             default -> {
                 if (m.type() != myVoteResponse) {
+                    return;
+                }
+                learnCommit(m);
+                if (state == StateRole.FOLLOWER) {
                     return;
                 }
                 VoteResult result = poll(m.from(), !m.reject());

@@ -76,6 +76,13 @@ public record RaftConfig(long id, int electionTick, int heartbeatTick, Storage s
                 newCheckQuorum, newPreVote, readOnlyOption, disableProposalForwarding, stepDownOnRemoval, random);
     }
 
+    /** At most {@code value} bytes of entries in flight to one follower (0: no bound but the message count). */
+    public RaftConfig withMaxInflightBytes(long value) {
+        return new RaftConfig(id, electionTick, heartbeatTick, storage, applied, maxSizePerMsg,
+                maxCommittedSizePerReady, maxUncommittedEntriesSize, maxInflightMsgs, value, checkQuorum, preVote,
+                readOnlyOption, disableProposalForwarding, stepDownOnRemoval, random);
+    }
+
     public RaftConfig withLimits(long newMaxSizePerMsg, int newMaxInflightMsgs, long newMaxUncommitted) {
         return new RaftConfig(id, electionTick, heartbeatTick, storage, applied, newMaxSizePerMsg,
                 maxCommittedSizePerReady, newMaxUncommitted, newMaxInflightMsgs, maxInflightBytes, checkQuorum,

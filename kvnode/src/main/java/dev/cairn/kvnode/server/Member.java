@@ -33,6 +33,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Member implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("member");
+    /**
+     * Bytes of entries the leader keeps in flight to one member. The message bound alone (256 appends of up to 1 MiB)
+     * let a member catching up on a long log receive 256 MiB before it could acknowledge any, and its inbox holds
+     * what arrived until the loop takes it: a learner with a 128 MiB heap ran out of memory that way. 16 MiB is still
+     * many round trips of a busy cluster's appends on any network a cluster spans.
+     */
+    static final long RAFT_MAX_INFLIGHT_BYTES = 16L * 1024 * 1024;
 
     private final MemberStorage storage;
     private final RaftNode node;
@@ -132,7 +139,8 @@ public final class Member implements AutoCloseable {
             LeaseLeadership leaseLeadership = new LeaseLeadership(lessor);
             KvApplier applier = new KvApplier(store, lessor, headers);
             RawNode raw = new RawNode(RaftConfig.defaults(identity.memberId(), storage.raftLog(), new Random())
-                    .withElectionTicks(settings.electionTicks()).withApplied(storage.snapshotIndex()));
+                    .withElectionTicks(settings.electionTicks()).withMaxInflightBytes(RAFT_MAX_INFLIGHT_BYTES)
+                    .withApplied(storage.snapshotIndex()));
             node = new RaftNode(raw, storage, new EntryApplier(store, applier, membership, clusterVersion,
                     new LeaseApplier(store, lessor, headers), leaseLeadership::emptyEntryApplied, headers),
                     network::send, settings.tick(), settings.storage());

@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
  * A new member with no WAL writes its cluster's bootstrap entries first.
  */
 public final class MemberStorage implements AutoCloseable {
+    /** At most this much of the entries before a snapshot stays in memory for lagging followers. */
+    static final long CATCH_UP_BYTES = 16L * 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger("storage");
 
     private final Path memberDir;
@@ -247,7 +249,7 @@ public final class MemberStorage implements AutoCloseable {
         wal.saveSnapshotMarker(metadata);
         wal.sync();
         raftLog.createSnapshot(metadata.index(), metadata.confState(), new byte[0]);
-        long compactTo = metadata.index() - keepEntries;
+        long compactTo = compactionPoint(raftLog, metadata.index(), keepEntries, CATCH_UP_BYTES);
         if (compactTo > raftLog.firstIndex()) {
             raftLog.compact(compactTo);
         }
@@ -255,6 +257,28 @@ public final class MemberStorage implements AutoCloseable {
         List<Path> deleted = snapshotter.retain(keepSnapshots);
         log.info("snapshot saved index={} term={} released_snapshots={} wal_segments={}", metadata.index(),
                 metadata.term(), deleted.size(), wal.segmentFiles().size());
+    }
+
+    /**
+     * Where to compact the in-memory Raft log after a snapshot at {@code snapshotIndex}: the last {@code keepEntries}
+     * entries stay, so a follower that lags a little catches up from the log rather than by a snapshot (etcd keeps
+     * 5000), but only as many of them as fit in {@code keepBytes} — with megabyte entries 5000 would be gigabytes,
+     * all of it on the heap.
+     */
+    static long compactionPoint(MemoryStorage log, long snapshotIndex, long keepEntries, long keepBytes) {
+        long from = Math.max(log.firstIndex(), snapshotIndex - keepEntries + 1);
+        if (from > snapshotIndex) {
+            return snapshotIndex;
+        }
+        List<Entry> kept = log.entries(from, snapshotIndex + 1, Long.MAX_VALUE);
+        long bytes = 0;
+        for (int i = kept.size() - 1; i >= 0; i--) {
+            bytes += kept.get(i).payloadSize();
+            if (bytes > keepBytes) {
+                return kept.get(i).index();
+            }
+        }
+        return from - 1;
     }
 
     public void setSyncListener(SyncListener listener) {

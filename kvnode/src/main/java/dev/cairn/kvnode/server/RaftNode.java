@@ -94,6 +94,12 @@ public final class RaftNode implements AutoCloseable {
     /** Entry payload applied since the snapshot in force was captured. */
     private long bytesSinceSnapshot;
     private boolean snapshotInProgress;
+    /**
+     * A member was added while the Raft log no longer starts at its beginning: the new member needs a snapshot, and
+     * it refuses one whose configuration it is not in (as etcd's Raft does), so the newest must be cut after the
+     * addition. etcd builds the snapshot it sends at send time instead; here the next one is cut now.
+     */
+    private boolean snapshotForNewMember;
     private final List<CompletableFuture<SnapshotMetadata>> snapshotRequests = new ArrayList<>();
     private final TreeMap<Long, List<CompletableFuture<Void>>> appliedWaiters = new TreeMap<>();
 
@@ -543,7 +549,11 @@ public final class RaftNode implements AutoCloseable {
             }
             if (entry.type() == EntryType.CONF_CHANGE) {
                 ConfChange change = ConfChangeCodec.decode(entry.data());
+                ConfState before = confState;
                 confState = raft.applyConfChange(change);
+                if (addsMember(before, confState) && storage.raftLog().firstIndex() > 1) {
+                    snapshotForNewMember = true;
+                }
                 if (!applier.alreadyApplied(entry)) {
                     waits.complete(applier.applyMembership(entry, change), confState);
                 }
@@ -595,6 +605,11 @@ public final class RaftNode implements AutoCloseable {
             }
         }
         leader = newLeader;
+    }
+
+    private static boolean addsMember(ConfState before, ConfState after) {
+        return after.voters().stream().anyMatch(id -> !before.includes(id))
+                || after.learners().stream().anyMatch(id -> !before.includes(id));
     }
 
     private static boolean removes(ConfChange change, long member) {
@@ -660,7 +675,7 @@ public final class RaftNode implements AutoCloseable {
             return;
         }
         boolean due = appliedIndex - snapshotIndex >= storageOptions.snapshotCount()
-                || bytesSinceSnapshot >= storageOptions.snapshotBytes();
+                || bytesSinceSnapshot >= storageOptions.snapshotBytes() || snapshotForNewMember;
         // While replaying entries the backend already holds, the store is ahead of appliedIndex: not a point to cut.
         if ((!due && snapshotRequests.isEmpty()) || storage.store().applied().index() != appliedIndex) {
             return;
@@ -669,6 +684,7 @@ public final class RaftNode implements AutoCloseable {
                 storage.raftLog().term(appliedIndex));
         StoreImage image = storage.store().captureImage();
         snapshotInProgress = true;
+        snapshotForNewMember = false;
         bytesSinceSnapshot = 0;
         List<CompletableFuture<SnapshotMetadata>> requests = new ArrayList<>(snapshotRequests);
         snapshotRequests.clear();

@@ -10,6 +10,7 @@ import dev.cairn.kvnode.raft.pb.Message;
 import dev.cairn.kvnode.raft.pb.MessageType;
 import dev.cairn.kvnode.raft.pb.StateRole;
 import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -242,6 +243,60 @@ class RaftMembershipScenarioTest {
         assertThat(cluster.leader()).isEqualTo(4);
         assertThat(cluster.raft(4).term).isEqualTo(term);
         assertThat(cluster.raft(1).term).isEqualTo(term);
+    }
+
+    /**
+     * The apply-time liveness gap of joint consensus (etcd-io/etcd#12359), found by the simulator (seed 540347352).
+     * Leader n1 of {1,2} swaps itself for n3 through a joint change. Its leave-joint entry L commits while n2 holds
+     * two more entries but never hears of that commit, and n1 holds one more still, then steps down as a removed
+     * member. n2, still joint, needs n1's vote, which n1's longer log refuses; n3 needs n2's, which n2's longer log
+     * refuses; n1 may not campaign. Only learning the commit of L from n1's answer frees n2.
+     */
+    @Test
+    void aMemberThatMissedTheCommitOfLeaveJointLearnsItFromAVoteAnswer() {
+        RaftHarness cluster = new RaftHarness(2); // pre-vote and check-quorum on, 10/1 ticks
+        cluster.campaign(1);
+        cluster.start(3);
+        cluster.proposeConfChange(1, ConfChange.of(ConfChange.Type.ADD_LEARNER, 3));
+        cluster.tick(1, 1);
+        cluster.deliverAll();
+        long joint = cluster.raft(1).log.lastIndex() + 1;
+        long leaveJoint = joint + 1;
+        List<Message> ackOfLeaveJoint = cluster.watch(m -> m.from() == 3 && m.type() == MessageType.APP_RESP
+                && m.index() == leaveJoint);
+        Predicate<Message> appendsToN3PastLeaveJoint = m -> m.to() == 3 && m.type() == MessageType.APP
+                && m.index() >= leaveJoint;
+        cluster.drop(m -> m.from() == 3 && m.type() == MessageType.APP_RESP && m.index() >= leaveJoint);
+        cluster.drop(appendsToN3PastLeaveJoint);
+
+        cluster.proposeConfChange(1, new ConfChange(List.of(new ConfChange.Single(ConfChange.Type.ADD_VOTER, 3),
+                new ConfChange.Single(ConfChange.Type.REMOVE, 1)), ConfChange.Transition.JOINT_IMPLICIT, null));
+        cluster.propose(1, "a");
+        cluster.propose(1, "b");
+        cluster.cut(1, 2);
+        cluster.propose(1, "c");
+        assertThat(ackOfLeaveJoint).hasSize(1);
+        cluster.heal();
+        cluster.cut(1, 2);
+        cluster.drop(appendsToN3PastLeaveJoint);
+        cluster.deliver(ackOfLeaveJoint.get(0));
+        cluster.deliverAll();
+
+        assertThat(cluster.raft(1).state).as("n1 applied its removal").isEqualTo(StateRole.FOLLOWER);
+        assertThat(cluster.node(1).confState().voters()).containsExactly(2L, 3L);
+        assertThat(cluster.node(2).confState().isJoint()).as("n2 did not hear of the commit").isTrue();
+        assertThat(cluster.raft(1).log.lastIndex()).isEqualTo(leaveJoint + 3);
+        assertThat(cluster.raft(2).log.lastIndex()).isEqualTo(leaveJoint + 2);
+        assertThat(cluster.raft(3).log.lastIndex()).isEqualTo(leaveJoint);
+
+        cluster.heal();
+        cluster.tickAll(200);
+        long leader = cluster.leader();
+        assertThat(leader).as("a leader of {2,3}").isIn(2L, 3L);
+        cluster.propose(leader, "after");
+        cluster.tickAll(1);
+        assertThat(cluster.appliedData(2)).endsWith("after");
+        assertThat(cluster.appliedData(3)).endsWith("after");
     }
 
     static RaftConfig withoutStepDown(RaftConfig c) {

@@ -152,6 +152,36 @@ class RaftReplicationScenarioTest {
     }
 
     /**
+     * The byte bound of the window: with 20 bytes in flight at most, a follower whose acknowledgements are lost gets
+     * appends until their entries reach 20 bytes, however many messages the count bound would allow; the rest waits
+     * for acknowledgements. This is what keeps a member catching up on a long log from holding the whole of it in
+     * memory at once.
+     */
+    @Test
+    void aFollowerGetsNoMoreThanMaxInflightBytesOfEntriesBeforeItAcknowledges() {
+        // One 8-byte entry per append: the count bound (256) never binds, the byte bound does after three.
+        RaftHarness cluster = new RaftHarness(3, c -> c.withLimits(8, 256, 1L << 30).withMaxInflightBytes(20));
+        cluster.campaign(1);
+        List<Message> unacknowledged = cluster.watch(m -> m.to() == 3 && m.type() == MessageType.APP
+                && !m.entries().isEmpty());
+        cluster.drop(m -> m.from() == 3 && m.type() == MessageType.APP_RESP);
+        List<String> proposals = List.of("eight-by", "eight-by", "eight-by", "eight-by", "eight-by");
+        proposals.forEach(data -> cluster.propose(1, data));
+
+        assertThat(unacknowledged.stream().mapToLong(m -> Entry.payloadSize(m.entries())).sum())
+                .as("sent before the window filled").isEqualTo(24);
+        Progress n3 = cluster.raft(1).tracker.progress(3);
+        assertThat(n3.inflights().full()).isTrue();
+        assertThat(cluster.appliedData(2)).isEqualTo(proposals);
+
+        cluster.heal();
+        cluster.tickAll(3);
+
+        assertThat(cluster.appliedData(3)).isEqualTo(proposals);
+        assertThat(n3.inflights().full()).isFalse();
+    }
+
+    /**
      * R-21: a caught-up follower put into probe (the transport reported it unreachable) goes back to replicating on
      * the next heartbeat response: the leader answers it with an (empty) append, whose ack restores replication.
      */

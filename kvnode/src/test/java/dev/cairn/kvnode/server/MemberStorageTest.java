@@ -16,6 +16,9 @@ import dev.cairn.kvnode.proto.etcdserverpb.DeleteRangeRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.PutRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.RangeRequest;
 import dev.cairn.kvnode.proto.internal.MemberRecord;
+import dev.cairn.kvnode.raft.MemoryStorage;
+import dev.cairn.kvnode.raft.pb.Entry;
+import dev.cairn.kvnode.raft.pb.EntryType;
 import dev.cairn.kvnode.raft.pb.SnapshotMetadata;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +42,27 @@ import org.junit.jupiter.api.io.TempDir;
 class MemberStorageTest {
     @TempDir
     Path dir;
+
+    /**
+     * After a snapshot the log keeps the last entries for lagging followers — by count (etcd's rule) and by bytes,
+     * so that large entries do not pin gigabytes on the heap.
+     */
+    @Test
+    void theEntriesKeptAfterASnapshotAreBoundedByCountAndByBytes() {
+        MemoryStorage log = new MemoryStorage();
+        List<Entry> entries = new ArrayList<>();
+        for (long index = 1; index <= 100; index++) {
+            entries.add(new Entry(1, index, EntryType.NORMAL, new byte[10]));
+        }
+        log.append(entries);
+
+        assertThat(MemberStorage.compactionPoint(log, 90, 20, 1_000)).as("20 entries kept").isEqualTo(70);
+        assertThat(MemberStorage.compactionPoint(log, 90, 20, 55)).as("5 entries of 10 bytes fit in 55")
+                .isEqualTo(85);
+        assertThat(MemberStorage.compactionPoint(log, 90, 200, 10_000)).as("no more than the log holds")
+                .isEqualTo(0);
+        assertThat(MemberStorage.compactionPoint(log, 90, 0, 10_000)).as("none kept").isEqualTo(90);
+    }
 
     @Test
     void aWriteIsNotAcknowledgedWhileTheFsyncThatMakesItDurableIsPending() throws Exception {

@@ -34,6 +34,7 @@ public final class ClusterProcesses implements AutoCloseable {
         final int peerPort;
         final int metricsPort;
         final Path dataDir;
+        String maxHeap = "256m";
         /** JVM options of its next start, e.g. the image it stands for (see {@link #runAs}). */
         List<String> jvmOptions = List.of();
         Process process;
@@ -49,6 +50,14 @@ public final class ClusterProcesses implements AutoCloseable {
 
         public String name() {
             return name;
+        }
+
+        /**
+         * The heap this member gets from its next start on (-Xmx; 256m unless set); it exits on running out of it
+         * rather than limping on.
+         */
+        public void maxHeap(String value) {
+            maxHeap = value;
         }
 
         public String clientUrl() {
@@ -320,7 +329,8 @@ public final class ClusterProcesses implements AutoCloseable {
                     + "(failsafe sets kvnode.jar after the package phase)");
         }
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + node.maxHeap,
+                "-XX:+ExitOnOutOfMemoryError"));
         command.addAll(node.jvmOptions);
         command.addAll(List.of("-jar", jar, "serve",
                 "--name", node.name, "--data-dir", node.dataDir.toString(),
