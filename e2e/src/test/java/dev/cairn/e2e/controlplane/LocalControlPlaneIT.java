@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,6 +104,9 @@ class LocalControlPlaneIT {
                             .equals("cairn/kvnode:0.1.1")) && probe.readyWith(3));
             long rolledOut = System.nanoTime();
             timing("rolling upgrade of 3 members", rolled);
+            // Running (above) is reported only once the members raised their cluster version to the new release.
+            Map<String, Object> upgraded = probe.cluster().get("status");
+            assertThat(upgraded.get("clusterVersion")).as("status.clusterVersion after the roll").isEqualTo("0.1.1");
             awaitMoreAcknowledged(load, 100);
 
             // A member loses its volume (its claim and pod are deleted): the operator replaces it. Ordinal 0, leader or

@@ -11,8 +11,9 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * The HTTP side of a member, as etcd's {@code --listen-metrics-urls} serves it: {@code /health} for probes and
- * {@code /metrics} in the Prometheus text format.
+ * The HTTP side of a member, as etcd's {@code --listen-metrics-urls} serves it: {@code /health} for probes,
+ * {@code /metrics} in the Prometheus text format and {@code /version} (etcd serves it on its client URLs too; here
+ * the client URLs speak gRPC only).
  */
 public final class HttpEndpoints implements AutoCloseable {
     private final HttpServer server;
@@ -22,24 +23,21 @@ public final class HttpEndpoints implements AutoCloseable {
     }
 
     /**
-     * @param health answers null when the member is healthy, or the reason it is not
+     * @param health  answers null when the member is healthy, or the reason it is not
+     * @param version what {@code /version} answers
+     * @param faults  when given (fault tests only), also serves {@code POST /debug/peer-faults?isolate=<member id in
+     *                hex>}, {@code ?heal=<id>} and {@code ?heal=all}; null otherwise
      */
     public static HttpEndpoints start(InetSocketAddress address, Supplier<String> health,
-            PrometheusMeterRegistry metrics) throws IOException {
-        return start(address, health, metrics, null);
-    }
-
-    /**
-     * As above, plus {@code POST /debug/peer-faults?isolate=<member id in hex>}, {@code ?heal=<id>} and
-     * {@code ?heal=all} when {@code faults} is given (fault tests only).
-     */
-    public static HttpEndpoints start(InetSocketAddress address, Supplier<String> health,
-            PrometheusMeterRegistry metrics, PeerFaultControl faults) throws IOException {
+            Supplier<VersionReport> version, PrometheusMeterRegistry metrics, PeerFaultControl faults)
+            throws IOException {
         HttpServer server = HttpServer.create(address, 0);
         if (faults != null) {
             server.createContext("/debug/peer-faults", exchange -> answerFaults(exchange, faults));
         }
         server.createContext("/health", exchange -> answerHealth(exchange, health.get()));
+        server.createContext("/version", exchange -> respond(exchange, 200, "application/json",
+                version.get().toJson()));
         server.createContext("/metrics", exchange -> respond(exchange, 200,
                 "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {

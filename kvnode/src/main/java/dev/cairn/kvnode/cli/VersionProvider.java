@@ -1,12 +1,12 @@
 package dev.cairn.kvnode.cli;
 
+import dev.cairn.kvnode.server.CairnRelease;
 import picocli.CommandLine;
 
-/** The build's version, from the jar manifest. */
+/** The release this process runs (see {@link CairnRelease}). */
 final class VersionProvider implements CommandLine.IVersionProvider {
     static String version() {
-        String version = VersionProvider.class.getPackage().getImplementationVersion();
-        return version == null ? "development" : version;
+        return CairnRelease.running();
     }
 
     @Override

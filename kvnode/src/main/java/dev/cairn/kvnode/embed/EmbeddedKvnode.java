@@ -13,12 +13,16 @@ import dev.cairn.kvnode.api.LeaseService;
 import dev.cairn.kvnode.api.MaintenanceService;
 import dev.cairn.kvnode.api.PeerFaultControl;
 import dev.cairn.kvnode.api.PeerMembersService;
+import dev.cairn.kvnode.api.VersionReport;
 import dev.cairn.kvnode.api.WatchService;
 import dev.cairn.kvnode.mvcc.KeyRange;
 import dev.cairn.kvnode.proto.internal.MemberAttributes;
 import dev.cairn.kvnode.proto.internal.MemberRecord;
+import dev.cairn.kvnode.server.CairnRelease;
+import dev.cairn.kvnode.server.CairnVersion;
 import dev.cairn.kvnode.server.ClusterIdentity;
 import dev.cairn.kvnode.server.ClusterMembership;
+import dev.cairn.kvnode.server.EtcdApiVersion;
 import dev.cairn.kvnode.server.Member;
 import dev.cairn.kvnode.server.MemberStorage;
 import dev.cairn.kvnode.wal.Wal;
@@ -113,7 +117,8 @@ public final class EmbeddedKvnode implements AutoCloseable {
                     new AuthService(started.maintenance()::header));
             PeerFaultControl faults = config.peerFaultInjection() ? startedNetwork.faultControl() : null;
             for (URI url : config.listenMetricsUrls()) {
-                http.add(HttpEndpoints.start(socketAddress(url), this::healthProblem, metrics, faults));
+                http.add(HttpEndpoints.start(socketAddress(url), this::healthProblem, this::versions, metrics,
+                        faults));
             }
         } catch (IOException | RuntimeException e) {
             http.forEach(HttpEndpoints::close);
@@ -242,8 +247,16 @@ public final class EmbeddedKvnode implements AutoCloseable {
         }
     }
 
+    private VersionReport versions() {
+        Optional<CairnVersion> cluster = member.clusterVersion().current();
+        return new VersionReport(EtcdApiVersion.SERVED, cluster.map(decided -> EtcdApiVersion.CLUSTER)
+                .orElse(VersionReport.NOT_DECIDED), CairnRelease.running(),
+                cluster.map(CairnVersion::toString).orElse(VersionReport.NOT_DECIDED));
+    }
+
     private static MemberAttributes attributes(KvnodeConfig config, ClusterIdentity identity) {
         return MemberAttributes.newBuilder().setMemberId(identity.memberId()).setName(config.name())
+                .setCairnVersion(CairnRelease.running())
                 .addAllClientUrls(config.advertiseClientUrls().stream().map(URI::toString).toList()).build();
     }
 

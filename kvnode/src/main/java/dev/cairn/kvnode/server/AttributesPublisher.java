@@ -10,9 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes this member's name and client URLs through Raft once it is ready (etcd's publish): until then the
+ * Publishes this member's name, client URLs and Cairn release through Raft once it is ready (etcd's publish): until then the
  * cluster lists it as unstarted, and clients that discover endpoints through MemberList cannot reach it. Retried
- * until it is applied, and skipped when the applied record already says the same (a plain restart).
+ * until it is applied, and skipped when the applied record already says the same (a plain restart; a restart on
+ * another release publishes again, which is how the leader learns that a member was upgraded).
  */
 final class AttributesPublisher {
     private static final Logger log = LoggerFactory.getLogger("member");
@@ -49,8 +50,8 @@ final class AttributesPublisher {
         deadline.bound(node.propose(InternalRequest.newBuilder().setMemberAttributes(attributes)))
                 .whenComplete((applied, error) -> {
                     if (error == null) {
-                        log.info("published attributes name={} client_urls={}", attributes.getName(),
-                                attributes.getClientUrlsList());
+                        log.info("published attributes name={} client_urls={} cairn_version={}",
+                                attributes.getName(), attributes.getClientUrlsList(), attributes.getCairnVersion());
                     } else if (!node.terminated().isDone() && !retries.isShutdown()) {
                         log.warn("publishing attributes failed; retrying in {}ms error={}", retryDelay.toMillis(),
                                 error.getMessage());
@@ -62,6 +63,7 @@ final class AttributesPublisher {
     private boolean alreadyPublished() {
         MemberRecord current = membership.view().members().get(attributes.getMemberId());
         return current != null && current.getName().equals(attributes.getName())
-                && current.getClientUrlsList().equals(attributes.getClientUrlsList());
+                && current.getClientUrlsList().equals(attributes.getClientUrlsList())
+                && current.getCairnVersion().equals(attributes.getCairnVersion());
     }
 }

@@ -112,7 +112,7 @@ public final class ClusterMembership {
         return new View(members, removed);
     }
 
-    /** Records a member's name and client URLs, published by the member itself once it runs. */
+    /** Records a member's name, client URLs and release, published by the member itself once it runs. */
     View applyAttributes(WriteTxn txn, MemberAttributes attributes) {
         MemberRecord current = view.members().get(attributes.getMemberId());
         if (current == null) {
@@ -120,7 +120,8 @@ public final class ClusterMembership {
             return view;
         }
         return replace(txn, current.toBuilder().setName(attributes.getName()).clearClientUrls()
-                .addAllClientUrls(attributes.getClientUrlsList()).build());
+                .addAllClientUrls(attributes.getClientUrlsList()).setCairnVersion(attributes.getCairnVersion())
+                .build());
     }
 
     /** Records new peer URLs for a member (MemberUpdate). */

@@ -13,6 +13,7 @@ import dev.cairn.kvnode.proto.etcdserverpb.AlarmType;
 import dev.cairn.kvnode.proto.etcdserverpb.CompactionRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.CompactionResponse;
 import dev.cairn.kvnode.proto.etcdserverpb.ResponseHeader;
+import dev.cairn.kvnode.proto.internal.ClusterVersion;
 import dev.cairn.kvnode.proto.internal.InternalRequest;
 import dev.cairn.kvnode.proto.internal.MembershipChange;
 import dev.cairn.kvnode.raft.pb.ConfChange;
@@ -35,17 +36,20 @@ public final class EntryApplier {
     private final MvccStore store;
     private final KvApplier kv;
     private final ClusterMembership membership;
+    private final AppliedClusterVersion clusterVersion;
     private final LeaseApplier leases;
     private final LongConsumer emptyEntryApplied;
     private final LongFunction<ResponseHeader> headers;
     private final AlarmStore alarms;
 
     /** @param emptyEntryApplied told the term of each leader's empty entry once it is applied */
-    public EntryApplier(MvccStore store, KvApplier kv, ClusterMembership membership, LeaseApplier leases,
-            LongConsumer emptyEntryApplied, LongFunction<ResponseHeader> headers) {
+    public EntryApplier(MvccStore store, KvApplier kv, ClusterMembership membership,
+            AppliedClusterVersion clusterVersion, LeaseApplier leases, LongConsumer emptyEntryApplied,
+            LongFunction<ResponseHeader> headers) {
         this.store = store;
         this.kv = kv;
         this.membership = membership;
+        this.clusterVersion = clusterVersion;
         this.leases = leases;
         this.emptyEntryApplied = emptyEntryApplied;
         this.headers = headers;
@@ -57,9 +61,10 @@ public final class EntryApplier {
         return entry.index() <= store.applied().index();
     }
 
-    /** The store was replaced by a snapshot: the members are what it holds now. */
+    /** The store was replaced by a snapshot: the members and the cluster version are what it holds now. */
     void snapshotInstalled() {
         membership.reload(store);
+        clusterVersion.reload(store);
     }
 
     /** Records an entry with no request in it (a new leader's empty entry) as applied. */
@@ -108,6 +113,7 @@ public final class EntryApplier {
                         txn -> membership.applyAttributes(txn, request.getMemberAttributes()));
                 case MEMBER_UPDATE -> membershipWrite(position,
                         txn -> membership.applyPeerUrls(txn, request.getMemberUpdate()));
+                case CLUSTER_VERSION -> raiseClusterVersion(entry, position, request.getClusterVersion());
                 case LEASE_GRANT -> write(position, txn -> leases.grant(txn, request.getLeaseGrant()));
                 case LEASE_REVOKE -> write(position, txn -> leases.revoke(txn, request.getLeaseRevoke()));
                 case LEASE_CHECKPOINT -> write(position, txn -> leases.checkpoint(txn, request.getLeaseCheckpoint()));
@@ -181,6 +187,25 @@ public final class EntryApplier {
         }
         membership.publish(next);
         return next;
+    }
+
+    /**
+     * Applies the leader's ClusterVersion: recorded when it raises the cluster version, ignored otherwise (it never
+     * goes down). Publishing it stops this member if its own release is below it.
+     */
+    private Object raiseClusterVersion(Entry entry, ApplyPosition position, ClusterVersion request) {
+        CairnVersion proposed = CairnVersion.parse(request.getVersion()).orElseThrow(() -> new IllegalStateException(
+                "committed entry " + entry.index() + " sets the cluster version to '" + request.getVersion()
+                        + "', which is not a version"));
+        boolean raised;
+        try (WriteTxn txn = store.beginWrite(position)) {
+            raised = clusterVersion.raise(txn, proposed);
+            txn.commit();
+        }
+        if (raised) {
+            clusterVersion.publish(proposed);
+        }
+        return proposed;
     }
 
     private static MembershipChange decodeContext(Entry entry, ConfChange change) {

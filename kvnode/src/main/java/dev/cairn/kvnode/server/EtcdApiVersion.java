@@ -8,6 +8,13 @@ package dev.cairn.kvnode.server;
  */
 public final class EtcdApiVersion {
     public static final String SERVED = "3.5.13";
+    /**
+     * The etcd cluster version that goes with it, as etcd reports one: major.minor with patch 0 ({@code /version}'s
+     * "etcdcluster"). Every kvnode serves the same etcd API, so it is this once Cairn's cluster version is decided.
+     */
+    public static final String CLUSTER = "3.5.0";
+    /** The {@code cluster_version} label of etcd's {@code etcd_cluster_version} gauge: major.minor. */
+    public static final String CLUSTER_LABEL = "3.5";
 
     private EtcdApiVersion() {
     }

@@ -27,7 +27,7 @@ final class MaintenanceMetrics {
                 .description("Current backend storage quota size in bytes.").register(registry);
         Gauge.builder("etcd.server.version", () -> 1).tag("server_version", EtcdApiVersion.SERVED)
                 .description("Which etcd API version is served.").register(registry);
-        Gauge.builder("cairn.kvnode.build.info", () -> 1).tag("version", cairnVersion())
+        Gauge.builder("cairn.kvnode.build.info", () -> 1).tag("version", CairnRelease.running())
                 .description("Which Cairn build is running.").register(registry);
     }
 
@@ -37,10 +37,5 @@ final class MaintenanceMetrics {
 
     void snapshotSpooled(long nanos) {
         snapshot.record(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    private static String cairnVersion() {
-        String version = MaintenanceMetrics.class.getPackage().getImplementationVersion();
-        return version == null ? "development" : version;
     }
 }

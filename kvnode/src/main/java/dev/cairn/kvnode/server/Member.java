@@ -46,6 +46,7 @@ public final class Member implements AutoCloseable {
     private final KvServer kv;
     private final ClusterServer cluster;
     private final ClusterMembership membership;
+    private final AppliedClusterVersion clusterVersion;
     private final Lessor lessor;
     private final LeaseServer leases;
     private final LeaseExpiry leaseExpiry;
@@ -74,13 +75,15 @@ public final class Member implements AutoCloseable {
     }
 
     private Member(MemberStorage storage, RaftNode node, KvServer kv, ClusterServer cluster,
-            ClusterMembership membership, Lessor lessor, LeaseServer leases, LeaseExpiry leaseExpiry,
-            MaintenanceServer maintenance, ExecutorService readers, ScheduledExecutorService retries) {
+            ClusterMembership membership, AppliedClusterVersion clusterVersion, Lessor lessor, LeaseServer leases,
+            LeaseExpiry leaseExpiry, MaintenanceServer maintenance, ExecutorService readers,
+            ScheduledExecutorService retries) {
         this.storage = storage;
         this.node = node;
         this.kv = kv;
         this.cluster = cluster;
         this.membership = membership;
+        this.clusterVersion = clusterVersion;
         this.lessor = lessor;
         this.leases = leases;
         this.leaseExpiry = leaseExpiry;
@@ -102,7 +105,11 @@ public final class Member implements AutoCloseable {
     }
 
     /**
-     * As above, and publishes {@code attributes} (the member's name and client URLs) to the cluster once ready.
+     * As above, and publishes {@code attributes} (the member's name, client URLs and release) to the cluster once
+     * ready; with a name, the member also takes part in raising the cluster version.
+     *
+     * @throws BelowClusterVersionException when the release in {@code attributes} is below the cluster version the
+     *                                      member's state holds
      */
     public static Member start(Path memberDir, ClusterIdentity identity, Settings settings, MeterRegistry metrics,
             PeerNetwork network, MemberAttributes attributes) throws IOException {
@@ -118,6 +125,11 @@ public final class Member implements AutoCloseable {
             if (membership.view().removed().contains(identity.memberId())) {
                 throw new MemberRemovedException(identity.memberId());
             }
+            AppliedClusterVersion clusterVersion = AppliedClusterVersion.load(store,
+                    CairnVersion.parse(attributes.getCairnVersion()));
+            ClusterVersionMetrics clusterVersionMetrics = new ClusterVersionMetrics(metrics);
+            clusterVersion.current().ifPresent(clusterVersionMetrics::show);
+            clusterVersion.onChange(clusterVersionMetrics::show);
             RaftNode[] self = new RaftNode[1];
             LongFunction<ResponseHeader> headers = revision -> identity.header(revision,
                     self[0] == null ? 0 : self[0].term());
@@ -129,7 +141,7 @@ public final class Member implements AutoCloseable {
             RawNode raw = new RawNode(RaftConfig.defaults(identity.memberId(), storage.raftLog(), new Random())
                     .withElectionTicks(settings.electionTicks()).withMaxInflightBytes(RAFT_MAX_INFLIGHT_BYTES)
                     .withApplied(storage.snapshotIndex()));
-            node = new RaftNode(raw, storage, new EntryApplier(store, applier, membership,
+            node = new RaftNode(raw, storage, new EntryApplier(store, applier, membership, clusterVersion,
                     new LeaseApplier(store, lessor, headers), leaseLeadership::emptyEntryApplied, headers),
                     network::send, settings.tick(), settings.storage());
             node.setLeadershipListener(leaseLeadership);
@@ -150,6 +162,7 @@ public final class Member implements AutoCloseable {
                     settings.requestTimeout(), readers);
             if (!attributes.getName().isEmpty()) {
                 new AttributesPublisher(node, membership, attributes, settings.requestTimeout(), retries).start();
+                new ClusterVersionMonitor(node, membership, clusterVersion, settings.requestTimeout(), retries).start();
             }
             LeaseServer leases = new LeaseServer(node, lessor, leaseLeadership, headers, store::currentRevision,
                     settings.requestTimeout(), readers);
@@ -157,8 +170,8 @@ public final class Member implements AutoCloseable {
             leaseExpiry.start();
             MaintenanceServer maintenance = new MaintenanceServer(node, store, identity, kv,
                     memberDir.resolve("backup-spool"), settings.requestTimeout(), metrics);
-            return new Member(storage, node, kv, cluster, membership, lessor, leases, leaseExpiry, maintenance, readers,
-                    retries);
+            return new Member(storage, node, kv, cluster, membership, clusterVersion, lessor, leases, leaseExpiry,
+                    maintenance, readers, retries);
         } catch (IOException | RuntimeException e) {
             stop(leaseExpiry, node, readers, retries, storage);
             throw e;
@@ -183,6 +196,11 @@ public final class Member implements AutoCloseable {
 
     public ClusterMembership membership() {
         return membership;
+    }
+
+    /** The cluster version this member applied. */
+    public AppliedClusterVersion clusterVersion() {
+        return clusterVersion;
     }
 
     public LeaseServer leases() {

@@ -731,7 +731,7 @@ public final class RaftNode implements AutoCloseable {
     }
 
     private void fatal(Throwable error) {
-        if (error instanceof MemberRemovedException) {
+        if (error instanceof MemberRemovedException || error instanceof BelowClusterVersionException) {
             log.warn("stopping: {}", error.getMessage());
         } else {
             log.error("node loop failed; stopping this member error={}", error.toString(), error);

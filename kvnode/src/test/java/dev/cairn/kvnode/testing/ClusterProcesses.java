@@ -35,6 +35,8 @@ public final class ClusterProcesses implements AutoCloseable {
         final int metricsPort;
         final Path dataDir;
         String maxHeap = "256m";
+        /** JVM options of its next start, e.g. the image it stands for (see {@link #runAs}). */
+        List<String> jvmOptions = List.of();
         Process process;
 
         Node(String name, String host, Path root) {
@@ -74,7 +76,7 @@ public final class ClusterProcesses implements AutoCloseable {
             return dataDir.resolveSibling(name + ".log");
         }
 
-        String metricsUrl() {
+        public String metricsUrl() {
             return "http://" + host + ":" + metricsPort;
         }
     }
@@ -239,6 +241,39 @@ public final class ClusterProcesses implements AutoCloseable {
         awaitHealthy(node);
     }
 
+    /**
+     * From its next start on, {@code node} stands for {@code image}, as the local control plane names the image a
+     * member runs ({@code -Dcairn.image}): a tag such as "0.1.1" is then the Cairn release the member runs.
+     */
+    public void runAs(Node node, String image) {
+        node.jvmOptions = List.of("-D" + dev.cairn.kvnode.server.CairnRelease.IMAGE_PROPERTY + "=" + image);
+    }
+
+    /** Starts a stopped member that is expected to refuse to run: waits for it to exit and returns its exit code. */
+    public int restartExpectingExit(Node node) throws IOException, InterruptedException {
+        String initialCluster = nodes.stream().map(n -> n.name + "=" + n.peerUrl()).collect(Collectors.joining(","));
+        launch(node, initialCluster, "new");
+        if (!node.process.waitFor(60, TimeUnit.SECONDS)) {
+            node.process.destroyForcibly().waitFor();
+            throw new IllegalStateException(node.name + " was expected to exit but still ran after 60 s");
+        }
+        return node.process.exitValue();
+    }
+
+    /** The body of a GET on the member's metrics listener ({@code /version}, ...); empty when it does not answer. */
+    public Optional<String> httpGet(Node node, String path) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(node.metricsUrl() + path))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? Optional.of(response.body()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
     /** The running member that says it is the leader, once exactly one does. */
     public Node awaitLeader() {
         return await("a leader").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
@@ -295,7 +330,9 @@ public final class ClusterProcesses implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + node.maxHeap,
-                "-XX:+ExitOnOutOfMemoryError", "-jar", jar, "serve",
+                "-XX:+ExitOnOutOfMemoryError"));
+        command.addAll(node.jvmOptions);
+        command.addAll(List.of("-jar", jar, "serve",
                 "--name", node.name, "--data-dir", node.dataDir.toString(),
                 "--listen-client-urls", node.clientUrl(), "--advertise-client-urls", node.clientUrl(),
                 "--listen-peer-urls", node.peerUrl(), "--initial-advertise-peer-urls", node.peerUrl(),

@@ -36,6 +36,13 @@ public class KVClusterStatus {
     /** The pod-template revision the members should run; pods carry theirs in an annotation. */
     private String revision;
 
+    /**
+     * The Cairn release every member runs, as the leader's {@code /version} reports it (raised by the cluster once the
+     * last member runs a new release); a rolling upgrade is complete when it equals {@code spec.version}.
+     */
+    @PrinterColumn(name = "Cluster Version")
+    private String clusterVersion;
+
     /** Things that work but are unwise, such as an even number of members. */
     private List<String> warnings = new ArrayList<>();
 
@@ -106,6 +113,14 @@ public class KVClusterStatus {
         this.revision = revision;
     }
 
+    public String getClusterVersion() {
+        return clusterVersion;
+    }
+
+    public void setClusterVersion(String clusterVersion) {
+        this.clusterVersion = clusterVersion;
+    }
+
     public List<String> getWarnings() {
         return warnings;
     }
@@ -133,6 +148,7 @@ public class KVClusterStatus {
                 && Objects.equals(clientEndpoint, other.clientEndpoint)
                 && Objects.equals(leader, other.leader)
                 && Objects.equals(revision, other.revision)
+                && Objects.equals(clusterVersion, other.clusterVersion)
                 && Objects.equals(warnings, other.warnings)
                 && Objects.equals(waitingSince, other.waitingSince);
     }
@@ -140,6 +156,6 @@ public class KVClusterStatus {
     @Override
     public int hashCode() {
         return Objects.hash(observedGeneration, phase, conditions, readyReplicas, members, clientEndpoint, leader,
-                revision, warnings, waitingSince);
+                revision, clusterVersion, warnings, waitingSince);
     }
 }

@@ -4,7 +4,8 @@ import java.io.OutputStream;
 import java.util.List;
 
 /**
- * How the operator reads and changes a running cluster's membership, over etcd's Cluster and Maintenance APIs. The
+ * How the operator reads and changes a running cluster's membership, over etcd's Cluster and Maintenance APIs (and
+ * etcd's HTTP {@code /version}, for the cluster version). The
  * reconciler depends on this interface only, so its tests can fake the cluster side.
  *
  * <p>Every call is bounded by a timeout and either answers or throws a {@link ClusterMembersException} whose subtype
@@ -37,6 +38,12 @@ public interface ClusterMembers extends AutoCloseable {
 
     /** What the member answering on client URL {@code endpoint} says about itself. */
     MemberStatus status(String endpoint);
+
+    /**
+     * What the member's HTTP {@code /version} says, on its metrics URL {@code httpEndpoint} (kvnode serves
+     * {@code /version} there, beside {@code /health} and {@code /metrics}).
+     */
+    MemberVersions versions(String httpEndpoint);
 
     /** Streams a consistent snapshot of the backend database (as {@code etcdctl snapshot save} does) into {@code out}. */
     SnapshotResult snapshot(OutputStream out);

@@ -11,12 +11,18 @@ import dev.cairn.operator.members.etcdserverpb.SnapshotRequest;
 import dev.cairn.operator.members.etcdserverpb.SnapshotResponse;
 import dev.cairn.operator.members.etcdserverpb.StatusRequest;
 import dev.cairn.operator.members.etcdserverpb.StatusResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,6 +41,9 @@ import java.util.function.Function;
 public final class EtcdClusterMembers implements ClusterMembers {
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_SNAPSHOT_TIMEOUT = Duration.ofMinutes(10);
+    /** Shared: a client per reconcile would keep its selector thread until collected (Java 17 cannot close one). */
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<String> endpoints;
     private final Duration callTimeout;
@@ -101,6 +110,31 @@ public final class EtcdClusterMembers implements ClusterMembers {
                 response.getDbSize(), response.getDbSizeInUse(), response.getLeader(), response.getRaftIndex(),
                 response.getRaftTerm(), response.getRaftAppliedIndex(), response.getIsLearner(),
                 response.getErrorsList());
+    }
+
+    @Override
+    public MemberVersions versions(String httpEndpoint) {
+        URI uri = URI.create(httpEndpoint + "/version");
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).timeout(callTimeout).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new ClusterMembersException.Unavailable(uri + " answered " + response.statusCode(), null);
+            }
+            JsonNode body = JSON.readTree(response.body());
+            return new MemberVersions(text(body, "etcdserver"), text(body, "etcdcluster"), text(body, "cairn"),
+                    text(body, "cairnCluster"));
+        } catch (IOException e) {
+            throw new ClusterMembersException.Unavailable(uri + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClusterMembersException.Unavailable(uri + ": interrupted", e);
+        }
+    }
+
+    private static String text(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        return value == null || !value.isTextual() ? null : value.asText();
     }
 
     @Override

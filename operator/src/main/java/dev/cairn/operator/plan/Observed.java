@@ -20,6 +20,9 @@ import java.util.Optional;
  * @param leaderAppliedIndex the leader's applied index
  * @param leaderTurnApproved the leader's turn in a rolling upgrade may start: always, unless the cluster is in
  *                           supervised mode and a human has not approved this revision yet
+ * @param desiredRelease     {@code spec.version}, the Cairn release the members should run; null when not checked
+ * @param clusterVersion     the cluster version the leader reports (the release every member runs); null when it
+ *                           is not decided or could not be read
  */
 public record Observed(
         int desiredMembers,
@@ -31,11 +34,21 @@ public record Observed(
         List<MemberFacts> members,
         long leaderId,
         long leaderAppliedIndex,
-        boolean leaderTurnApproved) {
+        boolean leaderTurnApproved,
+        String desiredRelease,
+        String clusterVersion) {
 
     public Observed {
         pods = List.copyOf(pods);
         members = List.copyOf(members);
+    }
+
+    /** Without the cluster version: for plans that do not depend on it. */
+    public Observed(int desiredMembers, String desiredVersion, PvcReclaimPolicy reclaimPolicy,
+                    boolean statefulSetExists, int currentReplicas, List<PodFacts> pods, List<MemberFacts> members,
+                    long leaderId, long leaderAppliedIndex, boolean leaderTurnApproved) {
+        this(desiredMembers, desiredVersion, reclaimPolicy, statefulSetExists, currentReplicas, pods, members, leaderId,
+                leaderAppliedIndex, leaderTurnApproved, null, null);
     }
 
     /** An unsupervised cluster: the leader's turn needs no approval. */
@@ -44,6 +57,12 @@ public record Observed(
                     long leaderId, long leaderAppliedIndex) {
         this(desiredMembers, desiredVersion, reclaimPolicy, statefulSetExists, currentReplicas, pods, members, leaderId,
                 leaderAppliedIndex, true);
+    }
+
+    /** The same observation with {@code spec.version} and the reported cluster version. */
+    public Observed withReleases(String desired, String cluster) {
+        return new Observed(desiredMembers, desiredVersion, reclaimPolicy, statefulSetExists, currentReplicas, pods,
+                members, leaderId, leaderAppliedIndex, leaderTurnApproved, desired, cluster);
     }
 
     public Optional<PodFacts> pod(int ordinal) {

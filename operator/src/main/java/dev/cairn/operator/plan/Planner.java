@@ -24,6 +24,11 @@ import java.util.Optional;
  * <p>Order of work: finish a pending learner; finish a half-done scale-down and its PVC (so each removed member is
  * finished before the next one starts, and a scale-up never reuses a stale volume); replace members whose data is
  * gone; scale up; scale down from the highest ordinal; rolling upgrade, followers first and the leader last.
+ *
+ * <p>A rolling upgrade is complete only when the cluster version reaches {@code spec.version}: every pod running the
+ * new revision is not enough, since the cluster has moved to a release only once every member published it and the
+ * leader raised the version. It never restarts a pod onto a release below the cluster version: kvnode refuses to run
+ * there, so the restart would only take a member away (and the next one would lose quorum).
  */
 public final class Planner {
 
@@ -194,6 +199,13 @@ public final class Planner {
         if (outdated.isEmpty()) {
             return Optional.empty();
         }
+        Optional<ReleaseVersion> desired = ReleaseVersion.parse(o.desiredRelease());
+        Optional<ReleaseVersion> cluster = ReleaseVersion.parse(o.clusterVersion());
+        if (desired.isPresent() && cluster.isPresent() && desired.get().isBelow(cluster.get())) {
+            return Optional.of(new Step.Wait(("spec.version %s is below the cluster version %s: members refuse to "
+                    + "run below it, so no pod is restarted; set spec.version to %s or later")
+                    .formatted(o.desiredRelease(), cluster.get(), cluster.get())));
+        }
         Optional<String> notBack = whyNotAllBack(o);
         if (notBack.isPresent()) {
             return Optional.of(new Step.Wait("rolling upgrade paused: " + notBack.get()));
@@ -269,9 +281,34 @@ public final class Planner {
         return o.pod(m.ordinal()).map(p -> Objects.equals(p.version(), o.desiredVersion())).orElse(false);
     }
 
-    /** Nothing to change; Done only when it is also healthy, so the reason for an unhealthy cluster is reported. */
+    /**
+     * Nothing to change; Done only when it is also healthy, so the reason for an unhealthy cluster is reported, and
+     * when the cluster version is {@code spec.version}, so a rolling upgrade is complete only once the cluster itself
+     * moved to the new release.
+     */
     private Step settled(Observed o) {
-        return whyNotAllBack(o).<Step>map(Step.Wait::new).orElseGet(Step.Done::new);
+        return whyNotAllBack(o).or(() -> clusterVersionBehind(o)).<Step>map(Step.Wait::new)
+                .orElseGet(Step.Done::new);
+    }
+
+    /**
+     * Why the cluster version is not yet the release {@code spec.version} names; empty when it is, or when
+     * {@code spec.version} is not a semantic version (there is nothing to compare it with).
+     */
+    private static Optional<String> clusterVersionBehind(Observed o) {
+        Optional<ReleaseVersion> desired = ReleaseVersion.parse(o.desiredRelease());
+        Optional<ReleaseVersion> cluster = ReleaseVersion.parse(o.clusterVersion());
+        if (desired.isEmpty() || desired.equals(cluster)) {
+            return Optional.empty();
+        }
+        if (cluster.isPresent() && desired.get().isBelow(cluster.get())) {
+            return Optional.of("the cluster version %s is above spec.version %s: it never goes down"
+                    .formatted(cluster.get(), o.desiredRelease()));
+        }
+        return Optional.of(("every member runs revision %s; waiting for the cluster version (now %s) to reach %s, "
+                + "which the leader raises once every member has published its release")
+                .formatted(o.desiredVersion(), cluster.map(ReleaseVersion::toString).orElse("not known"),
+                        desired.get()));
     }
 
     private static String hex(long id) {

@@ -83,6 +83,8 @@ final class ClusterStatusCalculator {
         boolean reachable = membership.unreachable().isEmpty() && !membership.members().isEmpty();
         next.setMembers(reachable ? StatusMembers.of(membership, addresses) : previous.getMembers());
         next.setLeader(membership.leader().map(m -> addresses.memberName(m.ordinal())).orElse(null));
+        // A version that could not be read this time is not a version gone: keep the last one seen.
+        next.setClusterVersion(membership.clusterVersion().orElse(previous.getClusterVersion()));
 
         boolean waiting = step instanceof Step.Wait;
         next.setWaitingSince(waiting ? Objects.requireNonNullElse(previous.getWaitingSince(), now().toString()) : null);
@@ -166,6 +168,7 @@ final class ClusterStatusCalculator {
         next.setClientEndpoint(previous.getClientEndpoint());
         next.setLeader(previous.getLeader());
         next.setRevision(previous.getRevision());
+        next.setClusterVersion(previous.getClusterVersion());
         next.setWarnings(previous.getWarnings());
         return next;
     }

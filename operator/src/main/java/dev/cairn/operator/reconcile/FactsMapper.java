@@ -27,7 +27,8 @@ final class FactsMapper {
                 PvcReclaimPolicy.Retain);
         return new Observed(cluster.getSpec().getReplicas(), revision, policy, state.statefulSet().isPresent(),
                 state.replicas(), pods(state, membership, bootstrapped), members(membership), membership.leaderId(),
-                membership.leaderAppliedIndex(), leaderTurnApproved);
+                membership.leaderAppliedIndex(), leaderTurnApproved, cluster.getSpec().getVersion(),
+                membership.clusterVersion().orElse(null));
     }
 
     private static List<PodFacts> pods(KubernetesState state, Membership membership, boolean bootstrapped) {

@@ -47,7 +47,26 @@ final class MembershipReader {
         long leaderId = mostNamedLeader(members);
         long leaderApplied = members.stream().filter(m -> m.id() == leaderId).findFirst()
                 .map(ObservedMember::appliedIndex).orElse(0L);
-        return new Membership(members, leaderId, leaderApplied, Optional.empty());
+        return new Membership(members, leaderId, leaderApplied, clusterVersion(cluster, addresses, members, leaderId),
+                Optional.empty());
+    }
+
+    /**
+     * The cluster version as the leader's {@code /version} reports it (the member that decides it). Empty when there
+     * is no leader, it does not answer, or no version is decided yet.
+     */
+    private static Optional<String> clusterVersion(ClusterMembers cluster, ClusterAddresses addresses,
+            List<ObservedMember> members, long leaderId) {
+        Optional<ObservedMember> leader = members.stream().filter(m -> m.id() == leaderId).findFirst();
+        if (leader.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return cluster.versions(addresses.metricsURL(leader.get().ordinal())).clusterVersion();
+        } catch (ClusterMembersException e) {
+            LOG.debugf("leader %s did not answer /version: %s", leader.get().member().idHex(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private static Optional<MemberStatus> status(ClusterMembers cluster, Member member) {

@@ -59,6 +59,11 @@ public final class ClusterAddresses {
         return "http://" + memberHost(ordinal) + ":" + KvnodePorts.CLIENT;
     }
 
+    /** Where the member serves {@code /health}, {@code /metrics} and {@code /version}. */
+    public String metricsURL(int ordinal) {
+        return "http://" + memberHost(ordinal) + ":" + KvnodePorts.METRICS;
+    }
+
     /** The endpoint clients use; the client Service spreads connections over ready members. */
     public String clientEndpoint() {
         return "http://" + clientServiceName() + "." + namespace + ".svc:" + KvnodePorts.CLIENT;

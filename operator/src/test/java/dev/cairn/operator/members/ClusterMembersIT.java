@@ -97,6 +97,23 @@ class ClusterMembersIT {
         assertThat(statuses).filteredOn(MemberStatus::isLeader).hasSize(1);
     }
 
+    /**
+     * etcd serves {@code /version} on its client URLs (kvnode on its metrics URL, which the reconciler asks): etcd's
+     * two fields are read, and with no Cairn cluster version there is none to report.
+     */
+    @Test
+    @Order(2)
+    void versionsReadsEtcdsVersionEndpoint() {
+        MemberVersions versions = members.versions(etcd.clientUrls().get(0));
+
+        assertThat(versions.etcdServer()).startsWith("3.");
+        assertThat(versions.etcdCluster()).matches("3\\.\\d+\\.0");
+        assertThat(versions.cairn()).isNull();
+        assertThat(versions.clusterVersion()).isEmpty();
+        assertThatThrownBy(() -> members.versions("http://127.0.0.1:1"))
+                .isInstanceOf(ClusterMembersException.Unavailable.class);
+    }
+
     @Test
     @Order(3)
     void moveLeaderHandsLeadershipToTheChosenFollower() {

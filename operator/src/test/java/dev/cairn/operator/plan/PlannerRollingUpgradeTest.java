@@ -104,4 +104,39 @@ class PlannerRollingUpgradeTest {
     void aSingleMemberRestartsWithDowntime() {
         assertThat(planner.next(healthy(1).version(NEW).build())).isEqualTo(new Step.RestartPod(0));
     }
+
+    @Test
+    void everyPodOnTheNewRevisionIsNotDoneUntilTheClusterVersionFollows() {
+        Observed allRestarted = healthy(3).version(NEW).podVersion(0, NEW).podVersion(1, NEW).podVersion(2, NEW)
+                .build();
+        assertThat(planner.next(allRestarted.withReleases("0.2.0", "0.1.0"))).isEqualTo(new Step.Wait(
+                "every member runs revision 0.2.0; waiting for the cluster version (now 0.1.0) to reach 0.2.0, which "
+                        + "the leader raises once every member has published its release"));
+        assertThat(planner.next(allRestarted.withReleases("0.2.0", null))).isEqualTo(new Step.Wait(
+                "every member runs revision 0.2.0; waiting for the cluster version (now not known) to reach 0.2.0, "
+                        + "which the leader raises once every member has published its release"));
+        assertThat(planner.next(allRestarted.withReleases("0.2.0", "0.2.0"))).isEqualTo(new Step.Done());
+    }
+
+    @Test
+    void theClusterVersionIsComparedAsAReleaseNotAsText() {
+        Observed settled = healthy(3).build();
+        assertThat(planner.next(settled.withReleases("0.1.0-next", "0.1.0"))).isEqualTo(new Step.Done());
+        assertThat(planner.next(settled.withReleases("0.1.10", "0.1.9"))).isInstanceOf(Step.Wait.class);
+    }
+
+    @Test
+    void aSpecVersionThatIsNoReleaseIsNotComparedWithTheClusterVersion() {
+        assertThat(planner.next(healthy(3).build().withReleases("latest", "0.1.0"))).isEqualTo(new Step.Done());
+    }
+
+    @Test
+    void neverRestartsAPodOntoAReleaseBelowTheClusterVersion() {
+        Observed downgrade = healthy(3).version(NEW).build().withReleases("0.1.0", "0.2.0");
+        assertThat(planner.next(downgrade)).isEqualTo(new Step.Wait("spec.version 0.1.0 is below the cluster "
+                + "version 0.2.0: members refuse to run below it, so no pod is restarted; set spec.version to 0.2.0 "
+                + "or later"));
+        assertThat(planner.next(healthy(3).build().withReleases("0.1.0", "0.2.0"))).isEqualTo(new Step.Wait(
+                "the cluster version 0.2.0 is above spec.version 0.1.0: it never goes down"));
+    }
 }

@@ -56,7 +56,7 @@ class ClusterStatusCalculatorTest {
                     addresses.clientURL(ordinal), id, "0.1.0", 1, 1, 0x10, 500, 2, 500, false, List.of()));
             members.add(new ObservedMember(member, ordinal, status));
         }
-        return new Membership(members, 0x10, 500, Optional.empty());
+        return new Membership(members, 0x10, 500, Optional.of("0.1.0"), Optional.empty());
     }
 
     private static Condition condition(KVClusterStatus status, String type) {
@@ -184,5 +184,19 @@ class ClusterStatusCalculatorTest {
         assertThat(condition(status, "Progressing").getReason()).isEqualTo("Paused");
         assertThat(condition(status, "Progressing").getMessage()).contains("kv.cairn.dev/paused");
         assertThat(status.getMembers()).hasSize(3);
+    }
+
+    @Test
+    void reportsTheClusterVersionAndKeepsTheLastOneWhileItCannotBeRead() {
+        KVClusterStatus first = at(T0).observed(cluster, running, members(), facts, new Step.Done());
+        assertThat(first.getClusterVersion()).isEqualTo("0.1.0");
+
+        cluster.setStatus(first);
+        Membership unreadable = members();
+        unreadable = new Membership(unreadable.members(), unreadable.leaderId(), unreadable.leaderAppliedIndex(),
+                Optional.empty(), Optional.empty());
+        assertThat(at(T0).observed(cluster, running, unreadable, facts, new Step.Done()).getClusterVersion())
+                .isEqualTo("0.1.0");
+        assertThat(at(T0).paused(cluster).getClusterVersion()).isEqualTo("0.1.0");
     }
 }

@@ -169,14 +169,17 @@ class KVClusterLifecycleTest {
     void rollingUpgradeRestartsFollowersFirstThenTheLeaderAfterMovingLeadership() {
         try (ClusterLifecycle c = lifecycle("roll").create(k -> { })) {
             c.awaitSettled(3);
+            assertThat(c.status().getClusterVersion()).isEqualTo("0.1.0");
             c.cluster.electLeader(1);
 
             c.edit(k -> k.getSpec().setVersion("0.2.0"));
 
             eventually().until(() -> c.journal("restart").size() == 3 && c.status().getMembers().size() == 3
                     && c.conditionIs("Progressing", "False", "Stable"));
-            assertThat(c.journal("restart", "move-leader", "add-learner", "remove"))
-                    .containsExactly("restart 0", "restart 2", "move-leader 0", "restart 1");
+            assertThat(c.journal("restart", "move-leader", "add-learner", "remove", "cluster-version"))
+                    .containsExactly("cluster-version 0.1.0", "restart 0", "restart 2", "move-leader 0", "restart 1",
+                            "cluster-version 0.2.0");
+            assertThat(c.status().getClusterVersion()).isEqualTo("0.2.0");
             String revision = c.status().getRevision();
             IntStream.range(0, 3).forEach(i -> assertThat(c.pod(i).getMetadata().getAnnotations())
                     .containsEntry(KvnodeAnnotations.POD_TEMPLATE_REVISION, revision));

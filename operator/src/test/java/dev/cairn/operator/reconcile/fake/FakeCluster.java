@@ -4,6 +4,8 @@ import dev.cairn.operator.members.ClusterMembers;
 import dev.cairn.operator.members.ClusterMembersException;
 import dev.cairn.operator.members.Member;
 import dev.cairn.operator.members.MemberStatus;
+import dev.cairn.operator.members.MemberVersions;
+import dev.cairn.operator.plan.ReleaseVersion;
 import dev.cairn.operator.members.SnapshotResult;
 import dev.cairn.operator.resources.ClusterAddresses;
 import java.io.OutputStream;
@@ -20,7 +22,9 @@ import java.util.function.IntConsumer;
  * from {@code --initial-cluster}, learners that start behind and catch up a little at every look, promotion refused
  * until caught up, one learner at a time, a leader elected among the running voters once they are a majority,
  * a removed member whose process stops, and data that lives on a volume (a member restarts as itself only from its
- * own volume; a fresh volume can only start a member that never ran). Every change is recorded in {@link #journal()},
+ * own volume; a fresh volume can only start a member that never ran), and kvnode's cluster version (each member runs
+ * the release its image's tag names; the version rises to the lowest of them once every member has run one, never
+ * goes down, and a member below it refuses to start). Every change is recorded in {@link #journal()},
  * next to what the test's kubelet records (replicas, restarts), so tests can check the order of steps.
  */
 public final class FakeCluster implements ClusterMembers {
@@ -30,6 +34,8 @@ public final class FakeCluster implements ClusterMembers {
     static final long CATCH_UP_PER_LOOK = 15;
     /** What the cluster itself accepts as caught up for a promotion (etcd: 90% of the leader's log). */
     static final long PROMOTE_BOUND = 10;
+    /** What a member runs when its image's tag is not a release: kvnode then reports its jar's version. */
+    static final ReleaseVersion BUILD_RELEASE = new ReleaseVersion(0, 1, 0);
 
     private static final class FakeMember {
         final long id;
@@ -38,6 +44,8 @@ public final class FakeCluster implements ClusterMembers {
         String name = "";
         boolean running;
         long applied;
+        /** The release of the image it last ran; null before its first start. */
+        ReleaseVersion release;
 
         FakeMember(long id, int ordinal, boolean learner) {
             this.id = id;
@@ -53,6 +61,7 @@ public final class FakeCluster implements ClusterMembers {
     private long nextId;
     private long leaderId;
     private long commitIndex = 100;
+    private ReleaseVersion clusterVersion;
     private IntConsumer processStopped = ordinal -> { };
 
     FakeCluster(String name, String namespace, long firstId) {
@@ -159,6 +168,23 @@ public final class FakeCluster implements ClusterMembers {
     }
 
     @Override
+    public synchronized MemberVersions versions(String httpEndpoint) {
+        FakeMember m = members.values().stream().filter(x -> x.running)
+                .filter(x -> addresses.metricsURL(x.ordinal).equals(httpEndpoint)).findFirst()
+                .orElseThrow(() -> new ClusterMembersException.Unavailable("connection refused: " + httpEndpoint,
+                        null));
+        raiseClusterVersion();
+        String cluster = clusterVersion == null ? "not_decided" : clusterVersion.toString();
+        return new MemberVersions("3.5.13", clusterVersion == null ? "not_decided" : "3.5.0",
+                String.valueOf(m.release), cluster);
+    }
+
+    /** The cluster version the leader would have decided by now; null while undecided. */
+    public synchronized Optional<String> clusterVersion() {
+        return Optional.ofNullable(clusterVersion).map(ReleaseVersion::toString);
+    }
+
+    @Override
     public SnapshotResult snapshot(OutputStream out) {
         throw new UnsupportedOperationException("snapshots are not part of the modelled cluster");
     }
@@ -169,11 +195,16 @@ public final class FakeCluster implements ClusterMembers {
     }
 
     /**
-     * The kubelet started the pod of {@code ordinal} on volume {@code volumeId}, with its command line.
+     * The kubelet started the pod of {@code ordinal} on volume {@code volumeId}, with its command line and image.
      *
      * @return whether kvnode runs (the pod turns ready), or exits as etcd would
      */
-    synchronized boolean start(int ordinal, String volumeId, List<String> args) {
+    synchronized boolean start(int ordinal, String volumeId, List<String> args, String image) {
+        ReleaseVersion release = ReleaseVersion.parse(tag(image)).orElse(BUILD_RELEASE);
+        if (clusterVersion != null && release.isBelow(clusterVersion)) {
+            journal.add("refused " + ordinal + " on " + release + " below cluster version " + clusterVersion);
+            return false; // kvnode: "below the cluster version"
+        }
         Long owner = volumes.get(volumeId);
         FakeMember member;
         if (owner != null) {
@@ -194,8 +225,28 @@ public final class FakeCluster implements ClusterMembers {
             member.applied = member.learner ? Math.max(0, commitIndex - LEARNER_START_LAG) : commitIndex;
         }
         member.running = true;
+        member.release = release;
         electIfLeaderless();
+        raiseClusterVersion();
         return true;
+    }
+
+    /** The leader's rule: the lowest release once every member has run one, only ever up. */
+    private void raiseClusterVersion() {
+        if (members.values().stream().anyMatch(m -> m.release == null)) {
+            return;
+        }
+        ReleaseVersion lowest = members.values().stream().map(m -> m.release).min(Comparator.naturalOrder())
+                .orElseThrow();
+        if (clusterVersion == null || clusterVersion.isBelow(lowest)) {
+            clusterVersion = lowest;
+            journal.add("cluster-version " + lowest);
+        }
+    }
+
+    private static String tag(String image) {
+        int colon = image.lastIndexOf(':');
+        return colon > image.lastIndexOf('/') ? image.substring(colon + 1) : "latest";
     }
 
     synchronized void stop(int ordinal) {

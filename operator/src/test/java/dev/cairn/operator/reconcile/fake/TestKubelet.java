@@ -144,7 +144,8 @@ public final class TestKubelet implements AutoCloseable {
     private void start(int ordinal, Pod pod) {
         String volume = pod.getMetadata().getAnnotations().get("test.cairn.dev/volume");
         List<String> args = pod.getSpec().getContainers().get(0).getArgs();
-        if (cluster.start(ordinal, volume, args)) {
+        String image = pod.getSpec().getContainers().get(0).getImage();
+        if (cluster.start(ordinal, volume, args, image)) {
             runningIn.put(ordinal, pod.getMetadata().getUid());
             setReady(pod.getMetadata().getName(), true);
         }
