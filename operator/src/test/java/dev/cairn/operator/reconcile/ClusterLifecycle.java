@@ -97,10 +97,15 @@ final class ClusterLifecycle implements AutoCloseable {
 
     /** Ready, nothing left to do, and {@code members} voters. */
     void awaitSettled(int members) {
-        eventually().until(() -> conditionIs("Ready", "True", "MembersHealthy")
-                && conditionIs("Progressing", "False", "Stable")
-                && status().getMembers().size() == members
-                && status().getMembers().stream().noneMatch(m -> m.getLearner()));
+        try {
+            eventually().until(() -> conditionIs("Ready", "True", "MembersHealthy")
+                    && conditionIs("Progressing", "False", "Stable")
+                    && status().getMembers().size() == members
+                    && status().getMembers().stream().noneMatch(m -> m.getLearner()));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("not settled with " + members + " members; status " + status()
+                    + "; journal " + cluster.journal(), e);
+        }
     }
 
     Pod pod(int ordinal) {
