@@ -330,6 +330,11 @@ final class Raft {
             } else if (m.type() == MessageType.PRE_VOTE) {
                 // reject with our term, so that a pre-candidate stuck at a lower term learns the current one.
                 send(Message.builder(MessageType.PRE_VOTE_RESP).to(m.from()).term(term).reject(true).build());
+            } else if (m.type() == MessageType.VOTE) {
+                // The same for a candidate, as the Raft paper answers every stale request with the current term
+                // (etcd ignores it): a voter whose configuration is stale never asks the candidate for its vote, so
+                // without this answer a candidate whose term trails can wait for that voter forever.
+                send(Message.builder(MessageType.VOTE_RESP).to(m.from()).term(term).reject(true).build());
             }
             return;
         }

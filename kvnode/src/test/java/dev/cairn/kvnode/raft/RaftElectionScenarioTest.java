@@ -49,6 +49,30 @@ class RaftElectionScenarioTest {
     }
 
     /**
+     * R-7 without pre-vote: a candidate whose term trails a voter's learns that term from the voter's refusal, as the
+     * Raft paper answers every stale request (etcd ignores a stale vote request). Without it, a voter whose
+     * configuration is stale — so that it never asks the candidate for a vote — stays ahead in term forever and the
+     * candidate's requests are never answered (simulator seed 546666285).
+     */
+    @Test
+    void aCandidateWithATrailingTermLearnsTheCurrentOneFromTheRefusal() {
+        RaftHarness cluster = new RaftHarness(3, c -> c.withElection(false, false));
+        cluster.isolate(2);
+        cluster.campaign(2); // term 2, alone
+        cluster.campaign(2); // term 3
+        cluster.campaign(2); // term 4
+        cluster.heal();
+        cluster.isolate(3);
+
+        cluster.campaign(1); // term 2, to n2 only
+
+        assertThat(cluster.raft(1).term).as("n1 learned n2's term from its refusal").isEqualTo(4);
+        assertThat(cluster.raft(1).state).isEqualTo(StateRole.FOLLOWER);
+        tickUntilLeader(cluster, 100);
+        assertThat(cluster.raft(cluster.leader()).term).isGreaterThan(4);
+    }
+
+    /**
      * R-8, rolling upgrade: n3 runs without pre-vote, is cut off and campaigns itself up to term 4 with a shorter
      * log; then it restarts with pre-vote on and the network heals, and the leader n1 goes down. n3 cannot win (its
      * log is behind), n2 must still be able to: n3's answers at its higher term must not be dropped.
