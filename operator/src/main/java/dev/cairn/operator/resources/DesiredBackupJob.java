@@ -2,12 +2,8 @@ package dev.cairn.operator.resources;
 
 import dev.cairn.operator.api.KVBackup;
 import dev.cairn.operator.api.KVCluster;
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The Job of one attempt of a KVBackup: the cluster's own kvnode image runs {@code kvnode snapshot save} against
@@ -45,48 +41,11 @@ public final class DesiredBackupJob {
     }
 
     public static Job of(KVBackup backup, KVCluster cluster, BackupLocation location, int attempt) {
-        String clusterName = cluster.getMetadata().getName();
-        ClusterAddresses addresses = ClusterAddresses.of(cluster);
-        Map<String, String> labels = KvnodeLabels.backup(clusterName);
-        labels.put(BACKUP_LABEL, backup.getMetadata().getName());
-        return new JobBuilder()
-                .withNewMetadata()
-                    .withName(name(backup, attempt))
-                    .withNamespace(backup.getMetadata().getNamespace())
-                    .withLabels(labels)
-                    .withOwnerReferences(new OwnerReferenceBuilder()
-                            .withApiVersion(backup.getApiVersion())
-                            .withKind(backup.getKind())
-                            .withName(backup.getMetadata().getName())
-                            .withUid(backup.getMetadata().getUid())
-                            .withController(true)
-                            .withBlockOwnerDeletion(true)
-                            .build())
-                .endMetadata()
-                .withNewSpec()
-                    .withBackoffLimit(0)
-                    // A snapshot of a healthy cluster streams in seconds; an hour means something hangs.
-                    .withActiveDeadlineSeconds(3600L)
-                    .withNewTemplate()
-                        .withNewMetadata().withLabels(labels).endMetadata()
-                        .withNewSpec()
-                            .withRestartPolicy("Never")
-                            .withContainers(new ContainerBuilder()
-                                    .withName(CONTAINER)
-                                    .withImage(DesiredStatefulSet.image(cluster.getSpec()))
-                                    .withCommand(command())
-                                    .withArgs(args(addresses, location))
-                                    .withTerminationMessagePolicy("FallbackToLogsOnError")
-                                    .addNewVolumeMount().withName(VOLUME).withMountPath(BackupLocation.MOUNT)
-                                    .endVolumeMount()
-                                    .build())
-                            .addNewVolume().withName(VOLUME).withNewPersistentVolumeClaim()
-                                .withClaimName(location.claimName()).endPersistentVolumeClaim()
-                            .endVolume()
-                        .endSpec()
-                    .endTemplate()
-                .endSpec()
-                .build();
+        BackupClaimJob.Container save = new BackupClaimJob.Container(CONTAINER,
+                DesiredStatefulSet.image(cluster.getSpec()), command(), args(ClusterAddresses.of(cluster), location));
+        // A snapshot of a healthy cluster streams in seconds; an hour means something hangs.
+        return BackupClaimJob.of(backup, name(backup, attempt), save, new BackupClaimJob.Limits(0, 3600L), location,
+                true);
     }
 
     public static List<String> command() {
