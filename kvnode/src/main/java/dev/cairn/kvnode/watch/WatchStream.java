@@ -107,8 +107,7 @@ public final class WatchStream {
         if (watcher == null) {
             return;
         }
-        store.remove(watcher);
-        offerControl(WatchUpdate.canceled(watchId, store.currentRevision()));
+        store.remove(watcher, () -> offerControl(WatchUpdate.canceled(watchId, store.currentRevision())));
     }
 
     /** Asks for a progress response for the whole stream (see {@link WatchableStore#requestProgress}). */

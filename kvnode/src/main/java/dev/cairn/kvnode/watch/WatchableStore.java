@@ -205,6 +205,16 @@ public final class WatchableStore implements CommitListener, AutoCloseable {
 
     /** Stops {@code watcher} wherever it is; events it already queued stay queued. */
     void remove(Watcher watcher) {
+        remove(watcher, () -> {
+        });
+    }
+
+    /**
+     * Stops {@code watcher}, then runs {@code answer} (the cancel answer) before a deferred progress response is
+     * looked at again: a progress response that no longer waits for the watcher must follow its cancel answer, or a
+     * client would read the progress as covering a watch that still looks open to it.
+     */
+    void remove(Watcher watcher, Runnable answer) {
         lock.lock();
         try {
             switch (watcher.state) {
@@ -212,11 +222,13 @@ public final class WatchableStore implements CommitListener, AutoCloseable {
                 case UNSYNCED -> unsynced.remove(watcher);
                 case VICTIM -> victims.remove(watcher);
                 case GONE -> {
+                    answer.run();
                     return;
                 }
             }
             watcher.state = Watcher.State.GONE;
             watcher.victimEvents = List.of();
+            answer.run();
             sendDeferredProgress(watcher.stream);
         } finally {
             lock.unlock();
