@@ -43,6 +43,12 @@ final class VolumeOwnership {
         return recorded.isEmpty() && !bootstrapped;
     }
 
+    /** The claim exists and names {@code member} as the one whose data it holds. */
+    static boolean recordedAsOwn(Optional<PersistentVolumeClaim> claim, ObservedMember member) {
+        return claim.filter(c -> !terminating(c)).flatMap(VolumeOwnership::recordedId)
+                .filter(member.member().idHex()::equals).isPresent();
+    }
+
     private static Optional<String> recordedId(PersistentVolumeClaim claim) {
         Map<String, String> annotations = claim.getMetadata().getAnnotations();
         return Optional.ofNullable(annotations == null ? null : annotations.get(KvnodeAnnotations.MEMBER_ID));

@@ -103,7 +103,8 @@ final class ClusterLifecycle implements AutoCloseable {
                     && status().getMembers().size() == members
                     && status().getMembers().stream().noneMatch(m -> m.getLearner()));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("not settled with " + members + " members; status " + status()
+            throw new AssertionError("not settled with " + members + " members; status "
+                    + io.fabric8.kubernetes.client.utils.Serialization.asYaml(status())
                     + "; journal " + cluster.journal(), e);
         }
     }
