@@ -95,12 +95,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "Raise alarms when backend size exceeds the given quota (0 defaults to 2 GiB).")
     long quotaBackendBytes;
 
+    // etcd tunes its bbolt commits with these two. Cairn's backend has no commits to batch (it is trusted only after a
+    // clean close, see docs/compatibility.md), so they are accepted, checked and have no effect: etcd command lines
+    // keep working.
     @Option(names = "--backend-batch-interval", defaultValue = "100ms",
-            description = "Maximum time before committing the backend transaction (e.g. 100ms, 1s).")
+            description = "Accepted for etcd compatibility; no effect (Cairn's backend has no batched commits).")
     String backendBatchInterval;
 
     @Option(names = "--backend-batch-limit", defaultValue = "10000",
-            description = "Maximum operations before committing the backend transaction.")
+            description = "Accepted for etcd compatibility; no effect (Cairn's backend has no batched commits).")
     int backendBatchLimit;
 
     @Option(names = {"--compaction-batch-limit", "--experimental-compaction-batch-limit"}, defaultValue = "1000",
@@ -139,6 +142,7 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     KvnodeConfig toConfig() {
+        goDuration(backendBatchInterval); // refused when malformed, as etcd refuses it
         Path dir = dataDir != null ? dataDir : Path.of(name + ".etcd");
         return new KvnodeConfig(name, dir, urls(listenClientUrls), urls(advertiseClientUrls), urls(listenPeerUrls),
                 urls(initialAdvertisePeerUrls), parseInitialCluster(initialCluster), initialClusterState,
@@ -147,8 +151,7 @@ final class ServeCommand implements Callable<Integer> {
                 StorageOptions.DEFAULTS.withSnapshotCount(snapshotCount).withSnapshotBytes(snapshotBytes)
                         .withMaxSnapshots(maxSnapshots)
                         .withQuotaBackendBytes(quotaBackendBytes).withWalSegmentBytes(walSegmentBytes)
-                        .withStore(new StoreOptions(goDuration(backendBatchInterval), backendBatchLimit,
-                                compactionBatchLimit)), peerFaultInjection);
+                        .withStore(new StoreOptions(compactionBatchLimit)), peerFaultInjection);
     }
 
     /** A duration as Go (and so etcd) writes it: 100ms, 1s, 1m30s. */

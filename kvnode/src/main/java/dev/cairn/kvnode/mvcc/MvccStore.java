@@ -13,9 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
@@ -29,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * <p>One write transaction at a time; reads run concurrently with each other and never see a transaction that has
  * not finished. A new store is at revision 1, as etcd's is, so the first write is revision 2.
  *
- * <p>Every write names the Raft entry it applies ({@link ApplyPosition}); the store commits its backend in batches
- * (every {@link StoreOptions#batchInterval()} or {@link StoreOptions#batchLimit()} writes) with that position in
- * the same commit, so that a restart knows which entries the backend already holds.
+ * <p>Every write names the Raft entry it applies ({@link ApplyPosition}); the position is written to the backend
+ * when it closes, so that a restart after a clean stop knows which entries the backend already holds. There are no
+ * backend commits in between: an uncleanly closed backend is never trusted (see {@link Backend}), and what makes an
+ * applied write durable is the Raft WAL that holds its entry.
  */
 public final class MvccStore implements AutoCloseable {
     /** Both ends of the range of every key: from the zero byte, and (as etcd reads an end of zero) to the end. */
@@ -48,18 +46,13 @@ public final class MvccStore implements AutoCloseable {
     private final ReentrantLock compactionLock = new ReentrantLock();
     private final KeyIndex index = new KeyIndex();
     private Compactor compactor;
-    private volatile java.util.function.LongConsumer commitObserver = nanos -> {
-    };
     /** Counts restores: an image captured in an earlier generation names changes that are gone. */
     private long generation;
-    private final ScheduledExecutorService committer;
     private long currentRevision;
     /** Reads below this revision are refused; compaction to it may still be deleting in the background. */
     private long compactRevision;
     private ApplyPosition applied;
-    private int uncommittedWrites;
     private volatile CompletableFuture<Void> resumedCompaction = CompletableFuture.completedFuture(null);
-    private boolean dirty;
     /** Bytes of the changes the backend holds: what a defragmented file would need. */
     private long inUseBytes;
     private boolean closed;
@@ -71,9 +64,6 @@ public final class MvccStore implements AutoCloseable {
         this.compactor = new Compactor(this, options.compactionBatchLimit());
         loadMeta();
         rebuildIndex();
-        this.committer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "mvcc-batch-commit"));
-        long interval = options.batchInterval().toNanos();
-        committer.scheduleWithFixedDelay(this::commitIfDirty, interval, interval, TimeUnit.NANOSECONDS);
         resumeCompaction();
     }
 
@@ -102,14 +92,14 @@ public final class MvccStore implements AutoCloseable {
         return open(file, StoreOptions.DEFAULTS);
     }
 
+    /** Whether {@code file} was written by a Cairn that kept a transaction log beside it: not to be trusted. */
+    public static boolean hasLegacyLog(Path file) throws IOException {
+        return Backend.hasLegacyLog(file);
+    }
+
     /** Deletes the store kept in {@code file}, with every file of it. The store must not be open. */
     public static void delete(Path file) throws IOException {
         Backend.deleteFiles(file);
-    }
-
-    /** Told how long each backend commit took, in nanoseconds (for etcd's backend commit latency metric). */
-    public void observeCommits(java.util.function.LongConsumer observer) {
-        this.commitObserver = observer;
     }
 
     public long currentRevision() {
@@ -121,7 +111,7 @@ public final class MvccStore implements AutoCloseable {
         return underReadLock(() -> compactRevision);
     }
 
-    /** The last Raft entry applied (durable in the backend once the next batch commits). */
+    /** The last Raft entry applied (recorded in the backend when it closes cleanly). */
     public ApplyPosition applied() {
         return underReadLock(() -> applied);
     }
@@ -241,7 +231,7 @@ public final class MvccStore implements AutoCloseable {
     /**
      * Compacts the history at {@code revision}, applying the entry at {@code position}: from now on reads below it
      * are refused, and the changes no read at or after it needs are deleted in the background, a batch at a time,
-     * so writes go on meanwhile. The compaction point is committed before this returns, so a crash resumes it.
+     * so writes go on meanwhile. A clean close part way records the compaction point, and the next open resumes it.
      *
      * @return completes when the background deletion has finished
      * @throws CompactedRevisionException at or below the revision already compacted
@@ -261,7 +251,6 @@ public final class MvccStore implements AutoCloseable {
             compactRevision = revision;
             backend.setMeta(Backend.SCHEDULED_COMPACT, revision);
             advance(position);
-            commitBackend();
             Set<Revision> keep = index.compact(revision);
             return compactor.schedule(revision, keep);
         } finally {
@@ -332,7 +321,6 @@ public final class MvccStore implements AutoCloseable {
     public StoreImage captureImage() {
         lock.writeLock().lock();
         try {
-            commitBackend();
             java.util.Map<Bucket, java.util.SortedMap<ByteString, ByteString>> buckets =
                     new java.util.EnumMap<>(Bucket.class);
             for (Bucket bucket : Bucket.values()) {
@@ -361,13 +349,10 @@ public final class MvccStore implements AutoCloseable {
                     throw new IllegalStateException("the store is closed");
                 }
                 Path file = backend.file();
-                backend.rollback();
                 backend.close();
                 StoreImage.restore(image, file);
                 backend = Backend.open(file);
                 generation++;
-                uncommittedWrites = 0;
-                dirty = false;
                 loadMeta();
                 rebuildIndex();
                 compactor = new Compactor(this, options.compactionBatchLimit());
@@ -384,9 +369,8 @@ public final class MvccStore implements AutoCloseable {
 
     /**
      * Rewrites the backend file with only what it holds, so that it shrinks to about {@link #sizeInUseBytes()}
-     * (etcd's defragmentation). MapDB 3.1 cannot compact a file kept with a transaction log (its
-     * {@code StoreWAL.compact()} does nothing), so a new file is built by the bulk loader from the current contents,
-     * made durable, and swapped in. Reads, writes, compaction and image writing wait until it is done.
+     * (etcd's defragmentation). A new file is built by MapDB's bulk loader from the current contents (far faster
+     * than compacting the mapped file in place), made durable, and swapped in. Reads, writes, compaction and image writing wait until it is done.
      *
      * <p>The old file is replaced by one atomic rename; if the new file cannot be put in place the old one is
      * reopened. A crash part way leaves either file whole, and the next start rebuilds an uncleanly stopped backend
@@ -399,7 +383,7 @@ public final class MvccStore implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("the store is closed");
             }
-            commitBackend();
+            writeMeta();
             Path file = backend.file();
             Path rebuiltFile = Backend.defragmentTarget(file);
             Backend.deleteFiles(rebuiltFile);
@@ -408,7 +392,7 @@ public final class MvccStore implements AutoCloseable {
                 try {
                     backend.copyMetaAndBucketsTo(rebuilt);
                 } finally {
-                    rebuilt.closeBulk();
+                    rebuilt.closeDurably();
                 }
             } catch (IOException | RuntimeException e) {
                 Backend.deleteFiles(rebuiltFile);
@@ -416,9 +400,6 @@ public final class MvccStore implements AutoCloseable {
             }
             backend.close();
             try {
-                // Everything was committed before the close, so the old file needs no log; and the new file must
-                // not have the old file's log replayed onto it.
-                Backend.deleteLogFiles(file);
                 Files.move(rebuiltFile, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 Directories.sync(file.toAbsolutePath().getParent());
             } finally {
@@ -434,42 +415,36 @@ public final class MvccStore implements AutoCloseable {
     /**
      * Makes {@code position} the last applied entry although it may be older than the one recorded: only for a store
      * restored from a backup into a new cluster, whose log starts over (etcd's restore rewrites the consistent index
-     * the same way). Committed at once.
+     * the same way). Recorded when the store closes.
      */
     public void rebaseAppliedTo(ApplyPosition position) {
         lock.writeLock().lock();
         try {
             applied = position;
-            commitBackend();
         } finally {
             lock.writeLock().unlock();
         }
     }
 
-    /** Makes everything applied so far durable now, rather than at the next batch. */
-    public void forceCommit() {
-        lock.writeLock().lock();
-        try {
-            commitBackend();
-        } finally {
-            lock.writeLock().unlock();
-        }
-    }
-
-    /** Commits what was applied and closes the backend. */
+    /**
+     * Records the applied position and closes the backend durably: the file can be trusted at the next open.
+     *
+     * @throws BackendException when the file could not be made durable (it must then not be trusted)
+     */
     @Override
     public void close() {
         shutdown(true);
     }
 
-    /** Closes without committing what the last batch holds, as a crash would leave it. For crash tests. */
+    /**
+     * Closes without making the backend durable, as a crash would leave it: the file must not be opened again. For
+     * crash tests, and for a member whose store failed.
+     */
     public void closeAsCrash() {
         shutdown(false);
     }
 
-    private void shutdown(boolean commit) {
-        // Not shutdownNow: an interrupt during a commit would close MapDB's file channel (see Compactor.stop).
-        committer.shutdown();
+    private void shutdown(boolean durably) {
         compactor.stop();
         lock.writeLock().lock();
         try {
@@ -477,12 +452,16 @@ public final class MvccStore implements AutoCloseable {
                 return;
             }
             closed = true;
-            if (commit) {
-                commitBackend();
+            if (durably) {
+                writeMeta();
+                try {
+                    backend.closeDurably();
+                } catch (IOException e) {
+                    throw new BackendException("cannot make backend file=" + backend.file() + " durable: " + e, e);
+                }
             } else {
-                backend.rollback();
+                backend.close();
             }
-            backend.close();
         } finally {
             lock.writeLock().unlock();
         }
@@ -566,7 +545,6 @@ public final class MvccStore implements AutoCloseable {
             } else {
                 backend.bucket(write.bucket()).put(write.key(), write.value());
             }
-            dirty = true;
         }
     }
 
@@ -578,9 +556,6 @@ public final class MvccStore implements AutoCloseable {
     void finishWrite(long revision, ApplyPosition position) {
         currentRevision = revision;
         advance(position);
-        if (++uncommittedWrites >= options.batchLimit()) {
-            commitBackend();
-        }
     }
 
     /**
@@ -619,7 +594,6 @@ public final class MvccStore implements AutoCloseable {
             for (Revision revision : revisions) {
                 inUseBytes -= backend.remove(revision);
             }
-            dirty = true;
         } finally {
             lock.writeLock().unlock();
         }
@@ -632,7 +606,6 @@ public final class MvccStore implements AutoCloseable {
                 return;
             }
             backend.setMeta(Backend.FINISHED_COMPACT, revision);
-            commitBackend();
         } finally {
             lock.writeLock().unlock();
         }
@@ -641,32 +614,14 @@ public final class MvccStore implements AutoCloseable {
     private void advance(ApplyPosition position) {
         if (position.isAfter(applied)) {
             applied = position;
-            dirty = true;
         }
     }
 
-    private void commitIfDirty() {
-        lock.writeLock().lock();
-        try {
-            if (dirty && !closed) {
-                commitBackend();
-            }
-        } catch (RuntimeException e) {
-            log.error("backend batch commit failed error={}", e.toString());
-        } finally {
-            lock.writeLock().unlock();
-        }
-    }
-
-    private void commitBackend() {
-        long started = System.nanoTime();
+    /** The revision and applied position go to the backend's meta map: what the next open reads back. */
+    private void writeMeta() {
         backend.setMeta(Backend.CURRENT_REVISION, currentRevision);
         backend.setMeta(Backend.CONSISTENT_INDEX, applied.index());
         backend.setMeta(Backend.CONSISTENT_TERM, applied.term());
-        backend.commit();
-        commitObserver.accept(System.nanoTime() - started);
-        uncommittedWrites = 0;
-        dirty = false;
     }
 
     private KeyValue read(Revision revision) {
@@ -692,7 +647,7 @@ public final class MvccStore implements AutoCloseable {
         }
     }
 
-    /** The state as of the last backend commit; writes since then are in the WAL and are applied again. */
+    /** The state as of the last clean close; the entries applied after it are in the WAL and are applied again. */
     private void loadMeta() {
         currentRevision = Math.max(INITIAL_REVISION, backend.meta(Backend.CURRENT_REVISION));
         compactRevision = backend.meta(Backend.SCHEDULED_COMPACT);

@@ -99,7 +99,7 @@ public final class StoreImage {
     }
 
     /**
-     * Replaces the backend file {@code file} with the state in {@code image}: written to a temporary file, committed,
+     * Replaces the backend file {@code file} with the state in {@code image}: written to a temporary file, made durable,
      * then renamed into place, so a crash leaves either the old file or the whole new one. Returns the apply position
      * the image holds.
      */
@@ -119,7 +119,7 @@ public final class StoreImage {
                 backend.setMeta(Backend.CONSISTENT_TERM, applied.term());
                 readBuckets(in, (bucket, key, value) -> backend.bucket(bucket).put(key, value));
             } finally {
-                backend.closeBulk();
+                backend.closeDurably();
             }
         } catch (EOFException e) {
             Backend.deleteFiles(temp);

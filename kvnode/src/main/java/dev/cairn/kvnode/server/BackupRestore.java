@@ -70,7 +70,6 @@ public final class BackupRestore {
             ApplyPosition position = new ApplyPosition(index, TERM);
             store.rebaseAppliedTo(position);
             replaceMembership(store, position, identity.founders());
-            store.forceCommit();
             revision = store.currentRevision();
             new Snapshotter(MemberStorage.snapDir(memberDir)).save(start, store.captureImage()::writeTo);
         }

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * consistent index) which entries it already holds. On open:
  * <ol>
  * <li>the WAL is read back (a torn tail is cut; damage in the middle stops the member with file and offset);</li>
- * <li>the backend is trusted only if the member stopped cleanly: after a crash it is deleted and rebuilt (MapDB's own
- * crash recovery is not trusted, see {@link #discardBackendAfterUncleanStop});</li>
+ * <li>the backend is trusted only if the member stopped cleanly: after a crash it is deleted and rebuilt (it is
+ * written in place without a log, see {@link #discardBackendAfterUncleanStop});</li>
  * <li>the backend is opened; if it is older than the log's snapshot — the entries between are gone from the WAL — it
  * is rebuilt from the newest valid snapshot file, falling back past damaged ones;</li>
  * <li>a backend newer than the log is refused: the log lost entries the backend holds, and going on would let this
@@ -144,7 +144,6 @@ public final class MemberStorage implements AutoCloseable {
             log.info("opened member state wal_last_index={} commit={} snapshot_index={} consistent_index={} "
                     + "revision={}", recovered.lastIndex(), recovered.hardState().commit(),
                     recovered.snapshot().index(), store.applied().index(), store.currentRevision());
-            store.observeCommits(metrics::backendCommitted);
             return new MemberStorage(memberDir, wal, snapshotter, store, raftLog, metrics);
         } catch (IOException | RuntimeException e) {
             if (store != null) {
@@ -281,13 +280,18 @@ public final class MemberStorage implements AutoCloseable {
         return from - 1;
     }
 
+    /** The apply side wrote a batch of committed entries into the backend, in {@code nanos}. */
+    void backendBatchWritten(long nanos) {
+        metrics.backendBatchWritten(nanos);
+    }
+
     public void setSyncListener(SyncListener listener) {
         this.syncListener = listener;
     }
 
     /**
-     * For crash tests: loses what a power cut loses — WAL records not synced (partly, possibly torn) and the backend's
-     * uncommitted batch — and closes. The node loop must have stopped.
+     * For crash tests: loses what a power cut loses — WAL records not synced (partly, possibly torn) — and closes
+     * the backend without making it durable, so the next open rebuilds it. The node loop must have stopped.
      */
     public void simulatePowerLoss(java.util.Random random) throws IOException {
         try {
@@ -314,13 +318,15 @@ public final class MemberStorage implements AutoCloseable {
     }
 
     /**
-     * After a crash the backend is rebuilt from the newest snapshot and the WAL rather than trusted: MapDB 3.1's own
-     * crash recovery was seen (by KillNineSoakIT) to leave B-trees that lose committed changes, fail every later
-     * write, or cannot be opened. The WAL and snapshot files are Cairn's own, checksummed and tested under kill -9.
+     * After a crash the backend is rebuilt from the newest snapshot and the WAL rather than trusted: it is written in
+     * place through a memory mapping, with no log, so a crash can leave any mix of old and new pages (and when Cairn
+     * still used MapDB 3.1's transaction log, its crash recovery was seen by KillNineSoakIT to lose committed changes
+     * or leave files that could not be opened). The WAL and snapshot files are Cairn's own, checksummed and tested
+     * under kill -9. A file with a transaction log left beside it comes from that older Cairn and is rebuilt too.
      */
     private static void discardBackendAfterUncleanStop(Path memberDir) throws IOException {
         Path backend = backendFile(memberDir);
-        if (Files.exists(backend) && !Files.exists(cleanMarker(memberDir))) {
+        if (Files.exists(backend) && (!Files.exists(cleanMarker(memberDir)) || MvccStore.hasLegacyLog(backend))) {
             log.warn("backend file={} was not closed cleanly: rebuilding it from the newest snapshot and the WAL",
                     backend);
             MvccStore.delete(backend);

@@ -521,7 +521,9 @@ public final class RaftNode implements AutoCloseable {
 
     private void submitApply(List<Entry> entries) throws InterruptedException {
         pipeline.submit(() -> {
+            long started = System.nanoTime();
             applyCommitted(entries);
+            storage.backendBatchWritten(System.nanoTime() - started);
             afterApply();
         });
     }

@@ -52,7 +52,6 @@ public class MvccStoreBenchmark {
         for (int i = 0; i < KEYS; i++) {
             put(key(i));
         }
-        store.forceCommit();
     }
 
     @TearDown(Level.Trial)

@@ -11,7 +11,6 @@ import dev.cairn.kvnode.proto.mvccpb.KeyValue;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Compaction keeps exactly what reads at or after its revision need, in the background, and survives restarts. */
 class MvccCompactionTest {
-    private static final StoreOptions SMALL_BATCHES = new StoreOptions(Duration.ofMillis(100), 10_000, 7);
+    private static final StoreOptions SMALL_BATCHES = new StoreOptions(7);
 
     @TempDir
     Path dir;
@@ -113,7 +112,7 @@ class MvccCompactionTest {
 
     @Test
     void writesGoOnWhileALargeCompactionDeletesInTheBackground() throws Exception {
-        StoreOptions tinyBatches = new StoreOptions(Duration.ofMillis(100), 10_000, 50);
+        StoreOptions tinyBatches = new StoreOptions(50);
         try (MvccStore store = MvccStore.open(dir.resolve("kv.db"), tinyBatches)) {
             AtomicLong index = new AtomicLong();
             for (int i = 0; i < 20_000; i++) {
@@ -266,11 +265,10 @@ class MvccCompactionTest {
             }
             assertThat(store.currentRevision()).isEqualTo(6);
         }
-        // A compaction at 5 that was scheduled and committed, but whose deletions never ran: as after a crash.
+        // A compaction at 5 that was scheduled, but whose deletions never ran: as after a stop part way.
         Backend backend = Backend.open(file);
         backend.setMeta(Backend.SCHEDULED_COMPACT, 5);
-        backend.commit();
-        backend.close();
+        backend.closeDurably();
 
         try (MvccStore store = MvccStore.open(file, SMALL_BATCHES)) {
             store.resumedCompaction().get(10, TimeUnit.SECONDS);
