@@ -16,6 +16,9 @@ import dev.cairn.kvnode.api.PeerMembersService;
 import dev.cairn.kvnode.api.VersionReport;
 import dev.cairn.kvnode.api.WatchService;
 import dev.cairn.kvnode.mvcc.KeyRange;
+import dev.cairn.kvnode.proto.etcdserverpb.KVGrpc;
+import dev.cairn.kvnode.proto.etcdserverpb.LeaseGrpc;
+import dev.cairn.kvnode.proto.etcdserverpb.WatchGrpc;
 import dev.cairn.kvnode.proto.internal.MemberAttributes;
 import dev.cairn.kvnode.proto.internal.MemberRecord;
 import dev.cairn.kvnode.server.CairnRelease;
@@ -24,14 +27,14 @@ import dev.cairn.kvnode.server.ClusterIdentity;
 import dev.cairn.kvnode.server.ClusterMembership;
 import dev.cairn.kvnode.server.EtcdApiVersion;
 import dev.cairn.kvnode.server.Member;
-import dev.cairn.kvnode.server.MemberStorage;
-import dev.cairn.kvnode.wal.Wal;
 import dev.cairn.kvnode.server.MemberIds;
+import dev.cairn.kvnode.server.MemberStorage;
+import dev.cairn.kvnode.transport.EventLoopCalls;
+import dev.cairn.kvnode.wal.Wal;
 import dev.cairn.kvnode.watch.WatchOptions;
 import dev.cairn.kvnode.watch.WatchableStore;
 import io.grpc.BindableService;
 import io.grpc.Server;
-import io.grpc.BindableService;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -280,7 +283,11 @@ public final class EmbeddedKvnode implements AutoCloseable {
                 .permitKeepAliveTime(KEEPALIVE_MIN_TIME_SECONDS, TimeUnit.SECONDS)
                 .intercept(learners)
                 .intercept(LeaderForwarding.forwardedCalls())
-                .intercept(metrics);
+                .intercept(metrics)
+                // Handlers of these answer from futures and never wait: no hand-off to another thread per request.
+                // Cluster, Maintenance and Auth (membership waits, snapshots, defragmentation) keep the executor.
+                .callExecutor(EventLoopCalls.forServices(KVGrpc.SERVICE_NAME, WatchGrpc.SERVICE_NAME,
+                        LeaseGrpc.SERVICE_NAME));
         for (BindableService service : services) {
             builder.addService(service);
         }

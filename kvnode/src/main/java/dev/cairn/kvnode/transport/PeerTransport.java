@@ -4,6 +4,7 @@ import dev.cairn.kvnode.raft.pb.Message;
 import dev.cairn.kvnode.raft.pb.MessageType;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import dev.cairn.kvnode.proto.peer.PeerGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.ChannelOption;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -244,6 +245,9 @@ public final class PeerTransport implements AutoCloseable {
         }
         alsoServe.forEach(builder::addService);
         return builder.addService(service)
+                // Raft's messages go straight from the event loop to the node's inbox; snapshots are written to disk
+                // on the default executor.
+                .callExecutor(EventLoopCalls.forMethods(PeerGrpc.getStreamMethod().getFullMethodName()))
                 .maxInboundMessageSize(config.maxMessageBytes())
                 // Peers ping every keep-alive interval on idle streams; allow it, with margin for timer skew.
                 .permitKeepAliveTime(config.keepAlive().toNanos() / 2, TimeUnit.NANOSECONDS)
