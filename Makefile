@@ -76,7 +76,8 @@ bench-compare: deps
 ## 20 minutes with the defaults; a short run, e.g.:
 ##   make bench-cluster BENCH_OPTS="-Dbench.members=1 -Dbench.clients=1,16 -Dbench.duration=3s -Dbench.warmup=1s"
 ## Other settings: bench.workloads, bench.kinds, bench.conns, bench.keySpace, bench.keySize, bench.valSize,
-## bench.txnOps, bench.watchPutRate (see e2e/.../bench/ClusterBenchPlan.java and docs/benchmarks.md).
+## bench.txnOps, bench.watchPutRate, bench.clusterWarmup (a put load after each cluster starts, before the first row:
+## give JVM members a minute or more on 2 cores) (see e2e/.../bench/ClusterBenchPlan.java and docs/benchmarks.md).
 bench-cluster: deps
 	$(MVNW) -q -pl kvnode -am install -DskipTests
 	$(MVNW) -q -pl e2e test-compile

@@ -68,6 +68,11 @@ public final class BenchCluster {
         try (LocalCluster cluster = LocalCluster.start(kind, members, dir, kvnodeJar, READY_TIMEOUT_SECONDS)) {
             progress(name, "preloading " + plan.keySpace() + " keys");
             BenchProcess.run(kvnodeJar, plan.preloadArgs(cluster.endpoints()), log, 600);
+            List<String> warmup = plan.clusterWarmupArgs(cluster.endpoints());
+            if (!warmup.isEmpty()) {
+                progress(name, "warming up for " + plan.clusterWarmup());
+                BenchProcess.run(kvnodeJar, warmup, log, 1200);
+            }
             for (String workload : plan.workloads()) {
                 for (int clients : plan.clients()) {
                     ComparisonTable.RowKey row = new ComparisonTable.RowKey(members, ClusterBenchPlan.label(workload),
@@ -102,7 +107,8 @@ public final class BenchCluster {
                 + Runtime.getRuntime().availableProcessors() + " cores, " + sh("java", "-version").lines().findFirst()
                 .orElse("") + ", " + sh("etcd", "--version").lines().findFirst().orElse("etcd ?") + ", kvnode at "
                 + sh("git", "rev-parse", "--short", "HEAD") + "; each row: --duration " + plan.duration()
-                + " after --warmup " + plan.warmup() + ", key space " + plan.keySpace() + " keys of "
+                + " after --warmup " + plan.warmup() + " (and " + plan.clusterWarmup()
+                + " of puts at 64 clients after each cluster started), key space " + plan.keySpace() + " keys of "
                 + plan.keySize() + " bytes, values of " + plan.valSize() + " bytes, up to " + plan.maxConns()
                 + " connections over all members; txn-put: " + plan.txnOps() + " puts per txn; watch: one writer at "
                 + plan.watchPutRate() + " puts/s, clients = watchers.\n";

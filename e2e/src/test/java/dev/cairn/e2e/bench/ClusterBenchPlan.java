@@ -12,8 +12,8 @@ import java.util.Properties;
  * workloads, and the {@code kvnode bench} flags each row gets. Every row of both servers gets exactly the same flags.
  */
 record ClusterBenchPlan(List<Integer> members, List<Integer> clients, List<String> workloads, List<Kind> kinds,
-        String duration, String warmup, int maxConns, int keySpace, int keySize, int valSize, int txnOps,
-        int watchPutRate) {
+        String duration, String warmup, String clusterWarmup, int maxConns, int keySpace, int keySize, int valSize,
+        int txnOps, int watchPutRate) {
 
     static final List<String> ALL_WORKLOADS = List.of("put", "range-l", "range-s", "txn-put", "watch");
 
@@ -36,6 +36,7 @@ record ClusterBenchPlan(List<Integer> members, List<Integer> clients, List<Strin
                 strings(p.getProperty("bench.kinds", "etcd,kvnode")).stream()
                         .map(k -> Kind.valueOf(k.toUpperCase(Locale.ROOT))).toList(),
                 p.getProperty("bench.duration", "10s"), p.getProperty("bench.warmup", "2s"),
+                p.getProperty("bench.clusterWarmup", "0s"),
                 Integer.parseInt(p.getProperty("bench.conns", "8")),
                 Integer.parseInt(p.getProperty("bench.keySpace", "10000")),
                 Integer.parseInt(p.getProperty("bench.keySize", "8")),
@@ -71,6 +72,21 @@ record ClusterBenchPlan(List<Integer> members, List<Integer> clients, List<Strin
         });
         args.addAll(common(endpoints, clientCount));
         args.addAll(List.of("--duration", duration, "--warmup", warmup));
+        return args;
+    }
+
+    /**
+     * A put load at 64 clients for {@code clusterWarmup}, after the preload and before the first row, not recorded;
+     * empty when the warm-up is zero. The same for both servers: it lets the JVM members compile their hot code
+     * before anything is measured (on 2 cores, three member JVMs take a minute or more under load).
+     */
+    List<String> clusterWarmupArgs(String endpoints) {
+        if (clusterWarmup.matches("0+[a-z]*")) {
+            return List.of();
+        }
+        List<String> args = new ArrayList<>(List.of("put"));
+        args.addAll(common(endpoints, 64));
+        args.addAll(List.of("--duration", clusterWarmup, "--warmup", "0s"));
         return args;
     }
 

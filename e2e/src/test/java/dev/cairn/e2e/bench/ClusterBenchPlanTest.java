@@ -36,6 +36,15 @@ class ClusterBenchPlanTest {
     }
 
     @Test
+    void aClusterWarmupIsAPutLoadAt64ClientsAndNoneByDefault() {
+        assertThat(ClusterBenchPlan.from(new Properties()).clusterWarmupArgs("e")).isEmpty();
+        Properties p = new Properties();
+        p.setProperty("bench.clusterWarmup", "90s");
+        assertThat(ClusterBenchPlan.from(p).clusterWarmupArgs("e")).startsWith("put").containsSequence(
+                "--clients", "64", "--conns", "8").endsWith("--duration", "90s", "--warmup", "0s");
+    }
+
+    @Test
     void unknownWorkloadsAreRefused() {
         Properties p = new Properties();
         p.setProperty("bench.workloads", "put,delete");

@@ -117,11 +117,13 @@ final class OutputNormalizer {
             String padded = String.format("%016x", id.getKey());
             String bare = Long.toHexString(id.getKey());
             out = out.replaceAll("(?<![0-9A-Za-z])" + padded + "(?![0-9A-Za-z])", label);
-            // etcd prints member ids unpadded, or space-padded to 16 ("Member %16x updated"), so an id that
-            // happens to be shorter shifts the text; a short one could be any number, so only long forms are replaced.
+            // etcd prints member ids unpadded, or space-padded to 16 ("Member %16x added to cluster %16x"), so an id
+            // that happens to be shorter shifts the text; a short one could be any number, so only long forms are
+            // replaced. The padding is taken only after those words: elsewhere the space before a short id is the
+            // separator of a list ("<endpoint>, <id>, ...") and must stay.
             if (bare.length() >= 8) {
-                out = out.replaceAll("(?<![0-9A-Za-z])" + " ".repeat(16 - bare.length()) + bare + "(?![0-9A-Za-z])",
-                        label);
+                out = out.replaceAll("(?<=(?:Member|cluster) )" + " ".repeat(16 - bare.length()) + bare
+                        + "(?![0-9A-Za-z])", label);
                 out = out.replaceAll("(?<![0-9A-Za-z])" + bare + "(?![0-9A-Za-z])", label);
             }
             out = out.replaceAll("(" + ID_KEYS + ")" + Long.toUnsignedString(id.getKey()) + "(?![0-9])",
