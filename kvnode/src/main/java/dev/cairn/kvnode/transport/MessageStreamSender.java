@@ -24,11 +24,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends one peer its Raft messages over a long-lived gRPC stream (etcd's streamWriter).
  *
- * <p>{@link #offer} only puts a message in a bounded queue and never blocks; when the queue is full the message is
- * refused, and the caller reports the peer unreachable. A drain task, never more than one at a time, moves messages
- * from the queue to the stream, coalescing consecutive ones into a batch per write, and only while gRPC says the
- * stream is ready: a slow peer stops the drain (its HTTP/2 window is full) and the queue fills, instead of gRPC
- * buffering without limit. One queue and one drain per peer keep the peer's messages in the order they were sent.
+ * <p>{@link #offer} puts a message in a bounded queue and never blocks; when the queue is full the message is
+ * refused, and the caller reports the peer unreachable. {@link #flush} then drains the queue on the calling thread.
+ * A drain, never more than one at a time (on the sending thread, or on the executor when gRPC says the stream became
+ * ready), moves messages from the queue to the stream, coalescing consecutive ones into a batch per write, and only
+ * while gRPC says the stream is ready: a slow peer stops the drain (its HTTP/2 window is full) and the queue fills,
+ * instead of gRPC buffering without limit. One queue and one drain per peer keep the peer's messages in the order they were sent.
  *
  * <p>The stream is opened eagerly, so {@link PeerStatus} tells whether the peer is reachable even when there is
  * nothing to send. When it breaks the peer is reported unreachable and it is reopened after an exponential back-off
@@ -74,7 +75,10 @@ final class MessageStreamSender {
         this.backoff = new Backoff(config.initialBackoff(), config.maxBackoff(), new Random());
     }
 
-    /** Queues a message without blocking; false when the queue is full and the message was dropped. */
+    /**
+     * Queues a message without blocking; false when the queue is full and the message was dropped. It leaves with
+     * the next {@link #flush}.
+     */
     boolean offer(Message message) {
         if (!queue.offer(message)) {
             if (!overflowing) {
@@ -86,7 +90,6 @@ final class MessageStreamSender {
             return false;
         }
         overflowing = false;
-        requestDrain();
         return true;
     }
 
@@ -175,6 +178,19 @@ final class MessageStreamSender {
         }
     }
 
+    /**
+     * Sends what was offered, on the calling thread (the node loop), unless a drain runs already, which then goes
+     * round once more. Sending only serializes into gRPC's buffers and never blocks; a hop to the executor for every
+     * Ready cost a thread wake-up each time (perf under 64 writers: the peer-stream threads mostly parked and
+     * unparked).
+     */
+    void flush() {
+        if (drainRequests.getAndIncrement() == 0) {
+            drain();
+        }
+    }
+
+    /** Drains on the executor: from gRPC's readiness callback and after (re)connecting. */
     private void requestDrain() {
         if (drainRequests.getAndIncrement() == 0) {
             try {
