@@ -56,6 +56,8 @@ public final class MvccStore implements AutoCloseable {
     /** Bytes of the changes the backend holds: what a defragmented file would need. */
     private long inUseBytes;
     private boolean closed;
+    /** Whether the close made the backend durable; a file closed as by a crash must never be trusted. */
+    private boolean closedDurably;
     private volatile CommitListener commitListener = CommitListener.NONE;
 
     private MvccStore(Backend backend, StoreOptions options) {
@@ -449,6 +451,11 @@ public final class MvccStore implements AutoCloseable {
         lock.writeLock().lock();
         try {
             if (closed) {
+                if (durably && !closedDurably) {
+                    // Whoever trusts the file after this close (the member's clean-stop marker) must not.
+                    throw new BackendException("backend file=" + backend.file() + " was closed without being made"
+                            + " durable (as by a crash); it cannot be closed cleanly now", null);
+                }
                 return;
             }
             closed = true;
@@ -456,6 +463,7 @@ public final class MvccStore implements AutoCloseable {
                 writeMeta();
                 try {
                     backend.closeDurably();
+                    closedDurably = true;
                 } catch (IOException e) {
                     throw new BackendException("cannot make backend file=" + backend.file() + " durable: " + e, e);
                 }
