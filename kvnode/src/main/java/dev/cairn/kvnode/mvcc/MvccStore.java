@@ -372,7 +372,8 @@ public final class MvccStore implements AutoCloseable {
     /**
      * Rewrites the backend file with only what it holds, so that it shrinks to about {@link #sizeInUseBytes()}
      * (etcd's defragmentation). A new file is built by MapDB's bulk loader from the current contents (far faster
-     * than compacting the mapped file in place), made durable, and swapped in. Reads, writes, compaction and image writing wait until it is done.
+     * than compacting the mapped file in place), made durable, and swapped in. Reads, writes, compaction and image
+     * writing wait until it is done.
      *
      * <p>The old file is replaced by one atomic rename; if the new file cannot be put in place the old one is
      * reopened. A crash part way leaves either file whole, and the next start rebuilds an uncleanly stopped backend

@@ -99,9 +99,9 @@ public final class StoreImage {
     }
 
     /**
-     * Replaces the backend file {@code file} with the state in {@code image}: written to a temporary file, made durable,
-     * then renamed into place, so a crash leaves either the old file or the whole new one. Returns the apply position
-     * the image holds.
+     * Replaces the backend file {@code file} with the state in {@code image}: written to a temporary file, made
+     * durable, then renamed into place, so a crash leaves either the old file or the whole new one. Returns the apply
+     * position the image holds.
      */
     public static ApplyPosition restore(InputStream image, Path file) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".restoring");

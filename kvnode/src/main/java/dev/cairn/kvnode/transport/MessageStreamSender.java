@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * A drain, never more than one at a time (on the sending thread, or on the executor when gRPC says the stream became
  * ready), moves messages from the queue to the stream, coalescing consecutive ones into a batch per write, and only
  * while gRPC says the stream is ready: a slow peer stops the drain (its HTTP/2 window is full) and the queue fills,
- * instead of gRPC buffering without limit. One queue and one drain per peer keep the peer's messages in the order they were sent.
+ * instead of gRPC buffering without limit. One queue and one drain per peer keep the peer's messages in the order
+ * they were sent.
  *
  * <p>The stream is opened eagerly, so {@link PeerStatus} tells whether the peer is reachable even when there is
  * nothing to send. When it breaks the peer is reported unreachable and it is reopened after an exponential back-off

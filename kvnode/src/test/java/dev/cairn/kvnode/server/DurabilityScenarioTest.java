@@ -42,8 +42,8 @@ class DurabilityScenarioTest {
     Path dir;
 
     /**
-     * D-1: a power cut loses what was not fsynced — the WAL's unsynced tail (possibly torn) — and leaves the backend
-     * untrusted. Concurrent writers run until the disk "dies" at a seeded fsync; after the cut the member
+     * D-1: a power cut loses what was not fsynced — the WAL's unsynced tail (possibly torn) — and leaves the
+     * backend untrusted. Concurrent writers run until the disk "dies" at a seeded fsync; after the cut the member
      * must start again with every acknowledged write, none twice, and no gap in the revisions.
      */
     @Test
