@@ -1,8 +1,8 @@
 package dev.cairn.kvnode.mvcc;
 
 /**
- * The Raft log entry whose effects the store holds last (etcd's consistent index and term). Stored in the same
- * backend commit as those effects, so that after a crash the store knows exactly which entries to apply again.
+ * The Raft log entry whose effects the store holds last (etcd's consistent index and term). Written to the backend
+ * when it closes cleanly, so that after a restart the member knows exactly which entries to apply again.
  */
 public record ApplyPosition(long index, long term) {
     public static final ApplyPosition NONE = new ApplyPosition(0, 0);
