@@ -8,8 +8,8 @@ import java.util.List;
 
 /**
  * One atomic write: every change in it shares the main revision {@code current + 1} and takes the next sub
- * revision. Reads inside the transaction see its own earlier changes. Nothing is visible to other readers, or
- * durable, until {@link #commit()}; a transaction closed without committing leaves no trace in the keys. Either way
+ * revision. Reads inside the transaction see its own earlier changes. Nothing is visible to other readers until
+ * {@link #commit()}; a transaction closed without committing leaves no trace in the keys. Either way
  * the store counts the Raft entry it applies as applied: a request that failed is an applied entry too.
  */
 public final class WriteTxn implements AutoCloseable {
