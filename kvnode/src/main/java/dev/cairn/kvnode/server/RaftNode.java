@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node loop (etcd's raftNode and the apply half of its server): the one thread that drives the pure Raft core.
- * Each turn it takes what other threads queued (proposals, read requests), ticks on time, and handles every Ready in
- * the order that keeps acknowledgements honest:
+ * Each turn it takes what other threads queued (proposals, read requests), proposes the turn's proposals to Raft as
+ * one batch ({@link ProposalBatch}), ticks on time, and handles every Ready in the order that keeps acknowledgements
+ * honest:
  * <ol>
  * <li>persist entries and hard state to the WAL, one fsync for the whole Ready (group commit: every proposal that
  * arrived while the previous fsync ran shares this one);</li>
@@ -55,6 +56,8 @@ public final class RaftNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger("raft-node");
     /** Queued requests handled per turn, so a flood of proposals cannot starve ticks and Ready handling. */
     private static final int MAX_EVENTS_PER_TURN = 4096;
+    /** Most request bytes proposed as one batch: etcd's largest append message (a larger request goes alone). */
+    private static final long MAX_PROPOSAL_BATCH_BYTES = 1 << 20;
     /** Readys whose entries may wait to be applied before the loop waits for the apply side. */
     private static final int MAX_APPLY_BACKLOG = 64;
 
@@ -82,8 +85,8 @@ public final class RaftNode implements AutoCloseable {
     private boolean campaigned;
     private final long startCommit;
     private List<CompletableFuture<Void>> pendingReads = new ArrayList<>();
-    /** Proposals that arrived while no leader was known: proposed once there is one (etcd's Propose blocks so). */
-    private final List<Runnable> heldProposals = new ArrayList<>();
+    /** Proposals not yet handed to Raft: those of this turn, and those held while no leader is known. */
+    private final ProposalBatch proposals = new ProposalBatch();
     private final Map<Long, List<CompletableFuture<Void>>> readsInFlight = new HashMap<>();
     private long readSequence;
     /** MoveLeader requests waiting for their target to lead, by target. */
@@ -304,21 +307,7 @@ public final class RaftNode implements AutoCloseable {
         long proposalId = waits.nextId();
         CompletableFuture<Object> result = waits.register(proposalId);
         byte[] data = request.setId(proposalId).build().toByteArray();
-        enqueue(new Runnable() {
-            @Override
-            public void run() {
-                if (leader == 0) {
-                    heldProposals.add(this);
-                    return;
-                }
-                try {
-                    raft.propose(data);
-                } catch (ProposalDroppedException e) {
-                    failedProposals.incrementAndGet();
-                    waits.fail(proposalId, KvError.NO_LEADER.exception());
-                }
-            }
-        }, result);
+        enqueue(() -> proposals.add(proposalId, data), result);
         return result;
     }
 
@@ -432,7 +421,7 @@ public final class RaftNode implements AutoCloseable {
                     nextTick = Math.max(nextTick + tickNanos, now);
                 }
                 campaignIfSoleVoter();
-                releaseHeldProposals();
+                proposeArrived();
                 requestReadIndex();
                 while (raft.hasReady()) {
                     handle(raft.ready());
@@ -673,13 +662,24 @@ public final class RaftNode implements AutoCloseable {
         }
     }
 
-    private void releaseHeldProposals() {
-        if (leader == 0 || heldProposals.isEmpty()) {
+    /**
+     * Proposes what arrived during this turn; while no leader is known, holds it (etcd's Propose blocks so) until one
+     * is. The proposals of a turn go to Raft together, in batches of at most {@link #MAX_PROPOSAL_BATCH_BYTES}.
+     */
+    private void proposeArrived() {
+        if (leader == 0 || proposals.isEmpty()) {
             return;
         }
-        List<Runnable> held = new ArrayList<>(heldProposals);
-        heldProposals.clear();
-        held.forEach(Runnable::run);
+        for (ProposalBatch.Batch batch : proposals.drain(MAX_PROPOSAL_BATCH_BYTES)) {
+            try {
+                raft.proposeAll(batch.data());
+            } catch (ProposalDroppedException e) {
+                failedProposals.addAndGet(batch.ids().length);
+                for (long proposalId : batch.ids()) {
+                    waits.fail(proposalId, KvError.NO_LEADER.exception());
+                }
+            }
+        }
     }
 
     private void noteReadiness() {

@@ -103,6 +103,12 @@ final class RaftHarness {
         deliverAll();
     }
 
+    void proposeAll(long id, List<String> data) {
+        nodes.get(id).proposeAll(data.stream().map(d -> d.getBytes(StandardCharsets.UTF_8)).toList());
+        settle(id);
+        deliverAll();
+    }
+
     void proposeConfChange(long id, ConfChange change) {
         nodes.get(id).proposeConfChange(change);
         settle(id);

@@ -271,6 +271,44 @@ class RaftReplicationScenarioTest {
     }
 
     /**
+     * Proposals handed over together cost one append per follower and one acknowledgement back, not one per entry
+     * (what the node loop's per-turn batches rely on); they keep their order, on the leader and when a follower
+     * passes them on as one proposal.
+     */
+    @Test
+    void aBatchOfProposalsTravelsAsOneAppendPerFollowerAndOneAcknowledgementBack() {
+        RaftHarness cluster = new RaftHarness(3, c -> c);
+        cluster.campaign(1);
+        List<Message> appends = cluster.watch(m -> m.type() == MessageType.APP && !m.entries().isEmpty());
+        List<Message> acks = cluster.watch(m -> m.type() == MessageType.APP_RESP);
+        List<String> batch = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            batch.add("put-" + i);
+        }
+
+        cluster.proposeAll(1, batch);
+
+        assertThat(appends).extracting(Message::to).containsExactlyInAnyOrder(2L, 3L);
+        assertThat(appends).allSatisfy(append -> assertThat(append.entries()).hasSize(10));
+        // Each follower acknowledges the batch once, and once more the empty append that brings it the commit.
+        long last = cluster.raft(1).log.lastIndex();
+        assertThat(acks).extracting(Message::from).containsExactlyInAnyOrder(2L, 2L, 3L, 3L);
+        assertThat(acks).allSatisfy(ack -> assertThat(ack.index()).isEqualTo(last));
+        for (long id = 1; id <= 3; id++) {
+            assertThat(cluster.appliedData(id)).as("applied on %d", id).containsExactlyElementsOf(batch);
+        }
+
+        List<Message> forwarded = cluster.watch(m -> m.type() == MessageType.PROP);
+        List<String> fromFollower = List.of("a", "b", "c");
+        cluster.proposeAll(2, fromFollower);
+
+        assertThat(forwarded).singleElement().satisfies(prop -> assertThat(prop.entries()).hasSize(3));
+        List<String> expected = new ArrayList<>(batch);
+        expected.addAll(fromFollower);
+        assertThat(cluster.appliedData(3)).containsExactlyElementsOf(expected);
+    }
+
+    /**
      * R-23: a leader cut off from its followers refuses proposals once its uncommitted entries reach
      * maxUncommittedEntriesSize (20 bytes), leaving its log as it was; once they commit it takes proposals again.
      */
