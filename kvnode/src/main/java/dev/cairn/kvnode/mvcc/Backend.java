@@ -10,7 +10,6 @@ import org.mapdb.BTreeMap;
 import org.mapdb.DB;
 import org.mapdb.DBMaker;
 import org.mapdb.Serializer;
-import org.mapdb.serializer.SerializerArrayTuple;
 
 /**
  * The durable half of the MVCC store, on MapDB: every retained change to every key under its revision, and a meta
@@ -27,6 +26,13 @@ import org.mapdb.serializer.SerializerArrayTuple;
  * what makes an acknowledged write durable in the first place. Its consistent index says which entries it holds.
  */
 final class Backend implements AutoCloseable {
+    /** The B-tree of changes by revision (named anew when its key layout changed: see {@link RevisionSerializer}). */
+    private static final String CHANGES = "revisions";
+    /**
+     * The layout of the file this class writes, for the member's clean-stop marker: a file of another layout is
+     * rebuilt rather than read. 2: changes keyed by {@link RevisionSerializer}, no transaction log.
+     */
+    static final String LAYOUT = "cairn-backend-layout 2";
     static final String CURRENT_REVISION = "currentRevision";
     static final String CONSISTENT_INDEX = "consistentIndex";
     static final String CONSISTENT_TERM = "consistentTerm";
@@ -35,7 +41,7 @@ final class Backend implements AutoCloseable {
 
     private final Path file;
     private final DB db;
-    private final BTreeMap<Object[], byte[]> changes;
+    private final BTreeMap<Revision, byte[]> changes;
     private final BTreeMap<String, Long> meta;
     private final java.util.Map<Bucket, BTreeMap<byte[], byte[]>> buckets = new java.util.EnumMap<>(Bucket.class);
 
@@ -44,14 +50,15 @@ final class Backend implements AutoCloseable {
      * every put rewrote a whole leaf full of values (measured: 6.2k → 10.3k puts/s at 64 writers).
      */
     private Backend(Path file, DB db) {
-        this(file, db, db.treeMap("changes")
-                .keySerializer(new SerializerArrayTuple(Serializer.LONG, Serializer.LONG))
-                .valueSerializer(Serializer.BYTE_ARRAY)
-                .valuesOutsideNodesEnable()
-                .createOrOpen());
+        this(file, db, changesMap(db).createOrOpen());
     }
 
-    private Backend(Path file, DB db, BTreeMap<Object[], byte[]> changes) {
+    private static DB.TreeMapMaker<Revision, byte[]> changesMap(DB db) {
+        return db.treeMap(CHANGES).keySerializer(RevisionSerializer.INSTANCE).valueSerializer(Serializer.BYTE_ARRAY)
+                .valuesOutsideNodesEnable();
+    }
+
+    private Backend(Path file, DB db, BTreeMap<Revision, byte[]> changes) {
         this.file = file;
         this.db = db;
         this.changes = changes;
@@ -71,14 +78,10 @@ final class Backend implements AutoCloseable {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             DB db = DBMaker.fileDB(file.toFile()).fileChannelEnable().make();
-            DB.TreeMapSink<Object[], byte[]> sink = db.treeMap("changes")
-                    .keySerializer(new SerializerArrayTuple(Serializer.LONG, Serializer.LONG))
-                    .valueSerializer(Serializer.BYTE_ARRAY)
-                    .valuesOutsideNodesEnable()
-                    .createFromSink();
+            DB.TreeMapSink<Revision, byte[]> sink = changesMap(db).createFromSink();
             while (changesInOrder.hasNext()) {
                 Map.Entry<Revision, byte[]> change = changesInOrder.next();
-                sink.put(key(change.getKey()), change.getValue());
+                sink.put(change.getKey(), change.getValue());
             }
             return new Backend(file, db, sink.create());
         } catch (java.io.UncheckedIOException e) {
@@ -117,7 +120,7 @@ final class Backend implements AutoCloseable {
 
     /**
      * Deletes the backend file, and the transaction log files ({@code <file>.wal.<n>}) that MapDB kept beside it
-     * while Cairn used one.
+     * while Cairn used one (such a file is never trusted: its clean-stop marker names an older layout).
      */
     static void deleteFiles(Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
@@ -127,20 +130,6 @@ final class Backend implements AutoCloseable {
                     Files.delete(candidate);
                 }
             }
-        }
-    }
-
-    /**
-     * Whether transaction log files of {@code file} are left from a Cairn that kept one: the file may then lack what
-     * only its log holds, so it cannot be trusted.
-     */
-    static boolean hasLegacyLog(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-            return files.anyMatch(candidate -> isLegacyLog(file, candidate));
         }
     }
 
@@ -160,36 +149,24 @@ final class Backend implements AutoCloseable {
     /** Stores a new change; a revision is never written twice (and the put need not read what was there). */
     void put(Revision revision, byte[] record) {
         // MapDB answers whether a value was already there.
-        if (changes.putIfAbsentBoolean(key(revision), record)) {
+        if (changes.putIfAbsentBoolean(revision, record)) {
             throw new BackendException("revision " + revision + " is already stored in " + file, null);
         }
     }
 
     byte[] get(Revision revision) {
-        return changes.get(key(revision));
+        return changes.get(revision);
     }
 
     /** Removes a change; returns its size in bytes, 0 when there was none. */
     int remove(Revision revision) {
-        byte[] removed = changes.remove(key(revision));
+        byte[] removed = changes.remove(revision);
         return removed == null ? 0 : removed.length;
     }
 
     /** Every stored change in revision order, read lazily: what the bulk loader rebuilds a file from. */
     Iterator<Map.Entry<Revision, byte[]>> changesInOrder() {
-        Iterator<Map.Entry<Object[], byte[]>> entries = changes.entrySet().iterator();
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return entries.hasNext();
-            }
-
-            @Override
-            public Map.Entry<Revision, byte[]> next() {
-                Map.Entry<Object[], byte[]> entry = entries.next();
-                return Map.entry(new Revision((Long) entry.getKey()[0], (Long) entry.getKey()[1]), entry.getValue());
-            }
-        };
+        return changes.entrySet().iterator();
     }
 
     /** Copies the meta values and every bucket into {@code target}: all of this file that is not a change. */
@@ -220,22 +197,15 @@ final class Backend implements AutoCloseable {
 
     /** Visits, in revision order, the stored changes whose main revision is at most {@code main}. */
     void forEachUpTo(long main, BiConsumer<Revision, byte[]> visitor) {
-        Map<Object[], byte[]> upTo = main == Long.MAX_VALUE ? changes
-                : changes.headMap(new Object[] {main, Long.MAX_VALUE}, true);
-        for (Map.Entry<Object[], byte[]> entry : upTo.entrySet()) {
-            Object[] key = entry.getKey();
-            visitor.accept(new Revision((Long) key[0], (Long) key[1]), entry.getValue());
-        }
+        Map<Revision, byte[]> upTo = main == Long.MAX_VALUE ? changes
+                : changes.headMap(new Revision(main, Long.MAX_VALUE), true);
+        upTo.forEach(visitor);
     }
 
     /** The stored changes whose main revision is in [{@code fromMain}, {@code toMain}], in revision order. */
     Iterable<Map.Entry<Revision, byte[]>> changesBetween(long fromMain, long toMain) {
-        Map<Object[], byte[]> between = changes.subMap(new Object[] {fromMain, Long.MIN_VALUE}, true,
-                new Object[] {toMain, Long.MAX_VALUE}, true);
-        return () -> between.entrySet().stream()
-                .map(entry -> Map.entry(new Revision((Long) entry.getKey()[0], (Long) entry.getKey()[1]),
-                        entry.getValue()))
-                .iterator();
+        return changes.subMap(new Revision(fromMain, Long.MIN_VALUE), true, new Revision(toMain, Long.MAX_VALUE), true)
+                .entrySet();
     }
 
     /** Bytes the backend file occupies on disk: what the quota is checked against, as etcd checks it. */
@@ -250,9 +220,5 @@ final class Backend implements AutoCloseable {
     @Override
     public void close() {
         db.close();
-    }
-
-    private static Object[] key(Revision revision) {
-        return new Object[] {revision.main(), revision.sub()};
     }
 }

@@ -94,9 +94,12 @@ public final class MvccStore implements AutoCloseable {
         return open(file, StoreOptions.DEFAULTS);
     }
 
-    /** Whether {@code file} was written by a Cairn that kept a transaction log beside it: not to be trusted. */
-    public static boolean hasLegacyLog(Path file) throws IOException {
-        return Backend.hasLegacyLog(file);
+    /**
+     * The layout of the backend file this build writes: whoever vouches for a cleanly closed file records it, and
+     * trusts a file only when it finds the same again (a file of an older layout is rebuilt, not read).
+     */
+    public static String backendLayout() {
+        return Backend.LAYOUT;
     }
 
     /** Deletes the store kept in {@code file}, with every file of it. The store must not be open. */

@@ -1,6 +1,5 @@
 package dev.cairn.kvnode.server;
 
-import dev.cairn.kvnode.disk.Directories;
 import dev.cairn.kvnode.mvcc.ApplyPosition;
 import dev.cairn.kvnode.mvcc.Bucket;
 import dev.cairn.kvnode.mvcc.MvccStore;
@@ -79,8 +78,7 @@ public final class BackupRestore {
             wal.append(new HardState(TERM, 0, index), List.of());
             wal.sync();
         }
-        Files.createFile(MemberStorage.cleanMarker(memberDir));
-        Directories.sync(memberDir);
+        MemberStorage.markClosedCleanly(memberDir);
         log.info("restored revision={} as member_id={} of cluster_id={} members={}", revision,
                 MemberIds.toHex(identity.memberId()), MemberIds.toHex(identity.clusterId()),
                 identity.founders().stream().map(MemberRecord::getName).collect(Collectors.joining(",")));

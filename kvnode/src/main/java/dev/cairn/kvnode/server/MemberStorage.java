@@ -306,15 +306,23 @@ public final class MemberStorage implements AutoCloseable {
     public void close() throws IOException {
         try {
             store.close();
-            Path marker = cleanMarker(memberDir);
-            Files.write(marker, new byte[0]);
-            try (FileChannel channel = FileChannel.open(marker, StandardOpenOption.WRITE)) {
-                channel.force(true);
-            }
-            Directories.sync(memberDir);
+            markClosedCleanly(memberDir);
         } finally {
             wal.close();
         }
+    }
+
+    /**
+     * Vouches for the backend in {@code memberDir}, closed durably just before: the marker names the layout of the
+     * file, and is itself durable before this returns.
+     */
+    static void markClosedCleanly(Path memberDir) throws IOException {
+        Path marker = cleanMarker(memberDir);
+        Files.writeString(marker, MvccStore.backendLayout());
+        try (FileChannel channel = FileChannel.open(marker, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Directories.sync(memberDir);
     }
 
     /**
@@ -322,12 +330,21 @@ public final class MemberStorage implements AutoCloseable {
      * place through a memory mapping, with no log, so a crash can leave any mix of old and new pages (and when Cairn
      * still used MapDB 3.1's transaction log, its crash recovery was seen by KillNineSoakIT to lose committed changes
      * or leave files that could not be opened). The WAL and snapshot files are Cairn's own, checksummed and tested
-     * under kill -9. A file with a transaction log left beside it comes from that older Cairn and is rebuilt too.
+     * under kill -9. The marker of a clean stop names the layout of the file it vouches for: a file an older Cairn
+     * wrote (with a transaction log, or keys in an older form) is rebuilt in the current layout the same way.
      */
     private static void discardBackendAfterUncleanStop(Path memberDir) throws IOException {
         Path backend = backendFile(memberDir);
-        if (Files.exists(backend) && (!Files.exists(cleanMarker(memberDir)) || MvccStore.hasLegacyLog(backend))) {
+        if (!Files.exists(backend)) {
+            return;
+        }
+        Path marker = cleanMarker(memberDir);
+        if (!Files.exists(marker)) {
             log.warn("backend file={} was not closed cleanly: rebuilding it from the newest snapshot and the WAL",
+                    backend);
+            MvccStore.delete(backend);
+        } else if (!MvccStore.backendLayout().equals(new String(Files.readAllBytes(marker), java.nio.charset.StandardCharsets.UTF_8).strip())) {
+            log.warn("backend file={} has an older layout: rebuilding it from the newest snapshot and the WAL",
                     backend);
             MvccStore.delete(backend);
         }

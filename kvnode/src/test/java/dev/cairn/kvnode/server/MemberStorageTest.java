@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.cairn.kvnode.mvcc.Bucket;
+import dev.cairn.kvnode.mvcc.MvccStore;
 import dev.cairn.kvnode.proto.etcdserverpb.CompactionRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.DeleteRangeRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.PutRequest;
@@ -207,6 +208,32 @@ class MemberStorageTest {
         }
         try (Member reopened = TestMembers.start(memberDir, options)) {
             assertThat(readPrefix(reopened, "c/").getCount()).as("a clean stop is trusted again").isEqualTo(231);
+        }
+    }
+
+    /**
+     * A cleanly stopped member whose marker names another backend layout (an older Cairn's: its marker was empty) is
+     * rebuilt rather than read: here its file is garbage, which a trusted open could not read.
+     */
+    @Test
+    void aCleanlyClosedBackendOfAnOlderLayoutIsRebuiltNotRead() throws Exception {
+        Path memberDir = dir.resolve("member");
+        StorageOptions options = StorageOptions.DEFAULTS.withSnapshotCount(50).withWalSegmentBytes(4 * 1024);
+        Map<String, String> written = new LinkedHashMap<>();
+        try (Member member = TestMembers.start(memberDir, options)) {
+            for (int i = 0; i < 120; i++) {
+                put(member, "o/" + i, "v" + i);
+                written.put("o/" + i, "v" + i);
+            }
+        }
+        assertThat(Files.readString(MemberStorage.cleanMarker(memberDir))).isEqualTo(MvccStore.backendLayout());
+        Files.write(MemberStorage.cleanMarker(memberDir), new byte[0]);
+        byte[] garbage = new byte[8192];
+        new java.util.Random(9).nextBytes(garbage);
+        Files.write(MemberStorage.backendFile(memberDir), garbage);
+
+        try (Member restarted = TestMembers.start(memberDir, options)) {
+            assertThat(values(readPrefix(restarted, "o/"))).isEqualTo(written);
         }
     }
 
