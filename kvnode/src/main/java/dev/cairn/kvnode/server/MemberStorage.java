@@ -1,5 +1,7 @@
 package dev.cairn.kvnode.server;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.cairn.kvnode.disk.Directories;
 import dev.cairn.kvnode.mvcc.MvccStore;
 import dev.cairn.kvnode.mvcc.StoreImage;
@@ -343,7 +345,7 @@ public final class MemberStorage implements AutoCloseable {
             log.warn("backend file={} was not closed cleanly: rebuilding it from the newest snapshot and the WAL",
                     backend);
             MvccStore.delete(backend);
-        } else if (!MvccStore.backendLayout().equals(new String(Files.readAllBytes(marker), java.nio.charset.StandardCharsets.UTF_8).strip())) {
+        } else if (!MvccStore.backendLayout().equals(new String(Files.readAllBytes(marker), UTF_8).strip())) {
             log.warn("backend file={} has an older layout: rebuilding it from the newest snapshot and the WAL",
                     backend);
             MvccStore.delete(backend);
