@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cairn.operator.reconcile.fake.FakeClusters;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkiverse.operatorsdk.runtime.QuarkusConfigurationService;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
@@ -30,14 +32,19 @@ class ReconcileMetricsTest {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    QuarkusConfigurationService configuration;
+
     @Test
     void reconcilesAreCountedAndTimed() {
         try (ClusterLifecycle c = new ClusterLifecycle(client, clusters, "metered").create(k -> { })) {
+            // quarkus-operator-sdk's default binding handed the operator Metrics.NOOP whenever the operator was
+            // configured before the registry bound its binders — in the whole suite, always (see ReconcileMetrics).
+            assertThat(configuration.getMetrics()).isInstanceOf(MicrometerMetrics.class);
             c.awaitSettled(3);
 
             // Summed over every tag set: the per-resource tags JOSDK adds (name, namespace, retry tags) are not part
-            // of what dashboards key on, and in one CI run of the whole suite no counter tagged with this cluster's
-            // name was registered within a minute although it had settled (see the session note of 2026-12-06).
+            // of what dashboards key on.
             eventually().untilAsserted(() -> {
                 assertThat(registry.find("operator.sdk.reconciliations.started").counters().stream()
                         .mapToDouble(Counter::count).sum()).isPositive();
