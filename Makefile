@@ -71,13 +71,13 @@ bench-compare: deps
 		-Dbench.out=$(CURDIR)/e2e/target/bench-compare.md $(BENCH_OPTS) -cp %classpath dev.cairn.e2e.bench.BenchCompare"
 
 ## bench-cluster: `kvnode bench` workloads (put, range l|s, txn-put, watch fan-out) at 1, 16, 64 and 256 clients against
-## a real etcd cluster and then a kvnode cluster of the same size (1 and 3 members), one after the other on loopback;
-## prints one Markdown table with both sides and their ratio, also written to e2e/target/bench-cluster.md. About
-## 20 minutes with the defaults; a short run, e.g.:
+## a real etcd cluster and a kvnode cluster of the same size (1 and 3 members), both running, taking turns on loopback
+## (bench.repeats runs of each row per server); prints one Markdown table with both sides (medians, spread) and their
+## ratio, also written to e2e/target/bench-cluster.md. About 20 minutes with the defaults; a short run, e.g.:
 ##   make bench-cluster BENCH_OPTS="-Dbench.members=1 -Dbench.clients=1,16 -Dbench.duration=3s -Dbench.warmup=1s"
-## Other settings: bench.workloads, bench.kinds, bench.conns, bench.keySpace, bench.keySize, bench.valSize,
-## bench.txnOps, bench.watchPutRate, bench.clusterWarmup (a put load after each cluster starts, before the first row:
-## give JVM members a minute or more on 2 cores) (see e2e/.../bench/ClusterBenchPlan.java and docs/benchmarks.md).
+## Other settings: bench.repeats, bench.workloads, bench.kinds, bench.conns, bench.keySpace, bench.keySize,
+## bench.valSize, bench.txnOps, bench.watchPutRate, bench.clusterWarmup (a put load after each cluster starts, before
+## the first row: give JVM members a minute or more on 2 cores) (see e2e/.../bench/ClusterBenchPlan.java and docs/benchmarks.md).
 bench-cluster: deps
 	$(MVNW) -q -pl kvnode -am install -DskipTests
 	$(MVNW) -q -pl e2e test-compile

@@ -9,15 +9,17 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * etcd and kvnode in the same topology, one after the other, under the same {@code kvnode bench} workloads: for each
- * cluster size, a fresh etcd cluster (default flags), every workload at every client count, stopped; then a fresh
- * kvnode cluster (its defaults) under the same rows. Both fsync the WAL before acknowledging a write, as each does by
- * default. Prints one Markdown table (see {@link ComparisonTable}) and writes it to {@code bench.out}. Run by
- * {@code make bench-cluster}, never by {@code mvn verify}; settings in {@link ClusterBenchPlan}.
+ * etcd and kvnode in the same topology under the same {@code kvnode bench} workloads: for each cluster size, a fresh
+ * etcd cluster (default flags) and a fresh kvnode cluster (its defaults) side by side, every workload at every client
+ * count run against each in turn, {@code bench.repeats} times. Both fsync the WAL before acknowledging a write, as
+ * each does by default. Prints one Markdown table (see {@link ComparisonTable}) and writes it to {@code bench.out}.
+ * Run by {@code make bench-cluster}, never by {@code mvn verify}; settings in {@link ClusterBenchPlan}.
  *
  * <p>A Java main rather than a shell script: it reuses {@link ServerProcess} (etcd's flags for both servers, ports,
  * logs, readiness), and the table's arithmetic has unit tests.
@@ -31,7 +33,7 @@ public final class BenchCluster {
     private final Path kvnodeJar = Path.of(System.getProperty("kvnode.jar", "../kvnode/target/kvnode.jar"))
             .toAbsolutePath().normalize();
     private final ComparisonTable table = new ComparisonTable();
-    /** Other work on the machine skews both sides, unevenly: the load average is kept beside each cluster's turn. */
+    /** Other work on the machine skews both sides, unevenly: the load average is kept beside each cluster size. */
     private final List<String> loadAverages = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
@@ -47,25 +49,65 @@ public final class BenchCluster {
         Files.createDirectories(root);
         String started = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         for (int members : plan.members()) {
-            for (Kind kind : plan.kinds()) {
-                turn(kind, members);
-            }
+            size(members);
         }
-        String report = header(started) + "\n" + table.toMarkdown() + "\nLoad average (1 min) after each turn: "
-                + String.join("; ", loadAverages) + "\n";
+        String report = header(started) + "\n" + table.toMarkdown() + "\nLoad average (1 min) after each cluster "
+                + "size: " + String.join("; ", loadAverages) + "\n";
         System.out.println(report);
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
         System.err.println("written to " + out);
     }
 
-    /** One cluster's turn: start, preload, every row, stop. A cluster that fails to start fails all its rows. */
-    private void turn(Kind kind, int members) throws InterruptedException, IOException {
-        String name = ComparisonTable.name(kind) + "-" + members;
-        Path dir = root.resolve(name);
+    /**
+     * One cluster size: a cluster of each kind started, preloaded and warmed, all kept running; then every row run
+     * {@code repeats} times per kind, the kinds taking turns (etcd first in even repeats, kvnode first in odd ones),
+     * so that a machine whose speed drifts slows both sides alike. An idle cluster costs the other little: no load
+     * reaches it while the other is measured. A cluster that fails to start fails all its rows.
+     */
+    private void size(int members) throws InterruptedException {
+        Map<Kind, LocalCluster> running = new EnumMap<>(Kind.class);
+        Map<Kind, String> notStarted = new EnumMap<>(Kind.class);
+        try {
+            for (Kind kind : plan.kinds()) {
+                try {
+                    running.put(kind, startAndWarm(kind, members));
+                } catch (IllegalStateException | IOException e) {
+                    String reason = "cluster did not start or preload failed: " + summary(e.getMessage())
+                            + " (logs in " + root.resolve(turnName(kind, members)) + ")";
+                    System.err.println("  " + reason);
+                    notStarted.put(kind, reason);
+                }
+            }
+            for (String workload : plan.workloads()) {
+                for (int clients : plan.clients()) {
+                    ComparisonTable.RowKey row = new ComparisonTable.RowKey(members, ClusterBenchPlan.label(workload),
+                            clients);
+                    for (int repeat = 0; repeat < plan.repeats(); repeat++) {
+                        for (Kind kind : ClusterBenchPlan.turnOrder(plan.kinds(), repeat)) {
+                            if (notStarted.containsKey(kind)) {
+                                table.fail(row, kind, notStarted.get(kind));
+                            } else {
+                                measure(row, kind, running.get(kind), workload, clients, repeat);
+                            }
+                        }
+                    }
+                }
+            }
+        } finally {
+            for (LocalCluster cluster : running.values()) {
+                cluster.close();
+            }
+        }
+        loadAverages.add(members + " member(s) " + loadAverage());
+    }
+
+    private LocalCluster startAndWarm(Kind kind, int members) throws InterruptedException, IOException {
+        String name = turnName(kind, members);
         Path log = root.resolve(name + "-bench.log");
         progress(name, "starting");
-        try (LocalCluster cluster = LocalCluster.start(kind, members, dir, kvnodeJar, READY_TIMEOUT_SECONDS)) {
+        LocalCluster cluster = LocalCluster.start(kind, members, root.resolve(name), kvnodeJar, READY_TIMEOUT_SECONDS);
+        try {
             progress(name, "preloading " + plan.keySpace() + " keys");
             BenchProcess.run(kvnodeJar, plan.preloadArgs(cluster.endpoints()), log, 600);
             List<String> warmup = plan.clusterWarmupArgs(cluster.endpoints());
@@ -73,41 +115,37 @@ public final class BenchCluster {
                 progress(name, "warming up for " + plan.clusterWarmup());
                 BenchProcess.run(kvnodeJar, warmup, log, 1200);
             }
-            for (String workload : plan.workloads()) {
-                for (int clients : plan.clients()) {
-                    ComparisonTable.RowKey row = new ComparisonTable.RowKey(members, ClusterBenchPlan.label(workload),
-                            clients);
-                    progress(name, workload + ", " + clients + " clients");
-                    try {
-                        table.add(row, kind, BenchProcess.run(kvnodeJar,
-                                plan.benchArgs(workload, cluster.endpoints(), clients), log, 600));
-                    } catch (IllegalStateException | IOException e) {
-                        System.err.println("  failed: " + e.getMessage());
-                        table.fail(row, kind, e.getMessage());
-                    }
-                }
-            }
-        } catch (IllegalStateException | IOException e) {
-            String reason = "cluster did not start or preload failed: " + summary(e.getMessage()) + " (logs in "
-                    + dir + ")";
-            System.err.println("  " + reason);
-            for (String workload : plan.workloads()) {
-                for (int clients : plan.clients()) {
-                    ComparisonTable.RowKey row = new ComparisonTable.RowKey(members, ClusterBenchPlan.label(workload),
-                            clients);
-                    table.fail(row, kind, reason);
-                }
-            }
+            return cluster;
+        } catch (IllegalStateException | IOException | InterruptedException e) {
+            cluster.close();
+            throw e;
         }
-        loadAverages.add(name + " " + loadAverage());
+    }
+
+    private void measure(ComparisonTable.RowKey row, Kind kind, LocalCluster cluster, String workload, int clients,
+            int repeat) throws InterruptedException {
+        String name = turnName(kind, row.members());
+        progress(name, workload + ", " + clients + " clients, run " + (repeat + 1) + " of " + plan.repeats());
+        try {
+            table.add(row, kind, BenchProcess.run(kvnodeJar, plan.benchArgs(workload, cluster.endpoints(), clients),
+                    root.resolve(name + "-bench.log"), 600));
+        } catch (IllegalStateException | IOException e) {
+            System.err.println("  failed: " + e.getMessage());
+            table.fail(row, kind, e.getMessage());
+        }
+    }
+
+    private static String turnName(Kind kind, int members) {
+        return ComparisonTable.name(kind) + "-" + members;
     }
 
     private String header(String started) {
         return "kvnode bench, etcd and kvnode side by side: started " + started + ", "
                 + Runtime.getRuntime().availableProcessors() + " cores, " + sh("java", "-version").lines().findFirst()
                 .orElse("") + ", " + sh("etcd", "--version").lines().findFirst().orElse("etcd ?") + ", kvnode at "
-                + sh("git", "rev-parse", "--short", "HEAD") + "; each row: --duration " + plan.duration()
-                + " after --warmup " + plan.warmup() + " (and " + plan.clusterWarmup()
+                + sh("git", "rev-parse", "--short", "HEAD") + "; each row: " + plan.repeats() + " run(s) per server, "
+                + "the servers taking turns, each --duration " + plan.duration() + " after --warmup " + plan.warmup()
+                + " (and " + plan.clusterWarmup()
                 + " of puts at 64 clients after each cluster started), key space " + plan.keySpace() + " keys of "
                 + plan.keySize() + " bytes, values of " + plan.valSize() + " bytes, up to " + plan.maxConns()
                 + " connections over all members; txn-put: " + plan.txnOps() + " puts per txn; watch: one writer at "

@@ -12,8 +12,8 @@ import java.util.Properties;
  * workloads, and the {@code kvnode bench} flags each row gets. Every row of both servers gets exactly the same flags.
  */
 record ClusterBenchPlan(List<Integer> members, List<Integer> clients, List<String> workloads, List<Kind> kinds,
-        String duration, String warmup, String clusterWarmup, int maxConns, int keySpace, int keySize, int valSize,
-        int txnOps, int watchPutRate) {
+        int repeats, String duration, String warmup, String clusterWarmup, int maxConns, int keySpace, int keySize,
+        int valSize, int txnOps, int watchPutRate) {
 
     static final List<String> ALL_WORKLOADS = List.of("put", "range-l", "range-s", "txn-put", "watch");
 
@@ -23,6 +23,9 @@ record ClusterBenchPlan(List<Integer> members, List<Integer> clients, List<Strin
                 throw new IllegalArgumentException("bench.workloads: unknown workload '" + workload + "', known: "
                         + ALL_WORKLOADS);
             }
+        }
+        if (repeats < 1) {
+            throw new IllegalArgumentException("bench.repeats must be at least 1");
         }
         if (keySpace % txnOps != 0) {
             throw new IllegalArgumentException("bench.keySpace must be a multiple of bench.txnOps");
@@ -35,6 +38,7 @@ record ClusterBenchPlan(List<Integer> members, List<Integer> clients, List<Strin
                 strings(p.getProperty("bench.workloads", String.join(",", ALL_WORKLOADS))),
                 strings(p.getProperty("bench.kinds", "etcd,kvnode")).stream()
                         .map(k -> Kind.valueOf(k.toUpperCase(Locale.ROOT))).toList(),
+                Integer.parseInt(p.getProperty("bench.repeats", "1")),
                 p.getProperty("bench.duration", "10s"), p.getProperty("bench.warmup", "2s"),
                 p.getProperty("bench.clusterWarmup", "0s"),
                 Integer.parseInt(p.getProperty("bench.conns", "8")),
@@ -43,6 +47,19 @@ record ClusterBenchPlan(List<Integer> members, List<Integer> clients, List<Strin
                 Integer.parseInt(p.getProperty("bench.valSize", "256")),
                 Integer.parseInt(p.getProperty("bench.txnOps", "4")),
                 Integer.parseInt(p.getProperty("bench.watchPutRate", "100")));
+    }
+
+    /**
+     * The order in which the servers take their turn in the given repeat of a row: as listed in even repeats,
+     * reversed in odd ones (A B, B A, A B, ...), so that neither side always runs right after the other's load.
+     */
+    static List<Kind> turnOrder(List<Kind> kinds, int repeat) {
+        if (repeat % 2 == 0) {
+            return kinds;
+        }
+        List<Kind> reversed = new ArrayList<>(kinds);
+        java.util.Collections.reverse(reversed);
+        return reversed;
     }
 
     /** The table's name of a workload. */

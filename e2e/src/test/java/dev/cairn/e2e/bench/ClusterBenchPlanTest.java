@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cairn.e2e.bench.ServerProcess.Kind;
+import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,23 @@ class ClusterBenchPlanTest {
         assertThat(plan.clients()).containsExactly(1, 16, 64, 256);
         assertThat(plan.workloads()).containsExactly("put", "range-l", "range-s", "txn-put", "watch");
         assertThat(plan.kinds()).containsExactly(Kind.ETCD, Kind.KVNODE);
+        assertThat(plan.repeats()).isEqualTo(1);
+    }
+
+    @Test
+    void theServersTakeTurnsInAlternatingOrder() {
+        List<Kind> kinds = List.of(Kind.ETCD, Kind.KVNODE);
+        assertThat(ClusterBenchPlan.turnOrder(kinds, 0)).containsExactly(Kind.ETCD, Kind.KVNODE);
+        assertThat(ClusterBenchPlan.turnOrder(kinds, 1)).containsExactly(Kind.KVNODE, Kind.ETCD);
+        assertThat(ClusterBenchPlan.turnOrder(kinds, 2)).containsExactly(Kind.ETCD, Kind.KVNODE);
+        assertThat(kinds).containsExactly(Kind.ETCD, Kind.KVNODE);
+    }
+
+    @Test
+    void repeatsBelowOneAreRefused() {
+        Properties p = new Properties();
+        p.setProperty("bench.repeats", "0");
+        assertThatThrownBy(() -> ClusterBenchPlan.from(p)).hasMessageContaining("bench.repeats");
     }
 
     @Test
