@@ -243,10 +243,11 @@ public final class MemberStorage implements AutoCloseable {
 
     /**
      * Records a saved snapshot: the marker goes to the WAL (synced), the Raft log drops entries older than
-     * {@code keepEntries} before it (kept for followers that lag a little), WAL segments wholly below it are released
-     * and old snapshot files beyond {@code keepSnapshots} are deleted. Runs on the node loop.
+     * {@code keepEntries} before it (kept for followers that lag a little) and WAL segments wholly below it are
+     * released. Runs on the node loop; old snapshot files are released afterwards, off it
+     * ({@link #releaseOldSnapshots}).
      */
-    public void snapshotSaved(SnapshotMetadata metadata, long keepEntries, int keepSnapshots) throws IOException {
+    public void snapshotSaved(SnapshotMetadata metadata, long keepEntries) throws IOException {
         wal.saveSnapshotMarker(metadata);
         wal.sync();
         raftLog.createSnapshot(metadata.index(), metadata.confState(), new byte[0]);
@@ -255,9 +256,20 @@ public final class MemberStorage implements AutoCloseable {
             raftLog.compact(compactTo);
         }
         wal.releaseBefore(metadata.index());
+        log.info("snapshot saved index={} term={} wal_segments={}", metadata.index(), metadata.term(),
+                wal.segmentFiles().size());
+    }
+
+    /**
+     * Deletes snapshot files beyond the newest {@code keepSnapshots} valid ones, once the WAL records a newer
+     * snapshot. May read files this process has not checked yet (after a restart), so it runs on the snapshot writer,
+     * not the node loop.
+     */
+    public void releaseOldSnapshots(int keepSnapshots) throws IOException {
         List<Path> deleted = snapshotter.retain(keepSnapshots);
-        log.info("snapshot saved index={} term={} released_snapshots={} wal_segments={}", metadata.index(),
-                metadata.term(), deleted.size(), wal.segmentFiles().size());
+        if (!deleted.isEmpty()) {
+            log.info("released snapshots files={}", deleted.size());
+        }
     }
 
     /**

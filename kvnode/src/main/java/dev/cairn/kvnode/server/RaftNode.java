@@ -736,10 +736,19 @@ public final class RaftNode implements AutoCloseable {
     /** On the loop (it owns the WAL and the Raft log), then on the apply side (it owns the snapshot schedule). */
     private void snapshotWritten(SnapshotMetadata metadata, List<CompletableFuture<SnapshotMetadata>> requests) {
         try {
-            storage.snapshotSaved(metadata, storageOptions.snapshotCatchUpEntries(), storageOptions.maxSnapshots());
+            storage.snapshotSaved(metadata, storageOptions.snapshotCatchUpEntries());
         } catch (Exception e) {
             throw new IllegalStateException("recording snapshot " + metadata.index() + " in the WAL failed", e);
         }
+        // Before the next save (one writer thread), after the WAL names this snapshot.
+        snapshotWorker.execute(() -> {
+            try {
+                storage.releaseOldSnapshots(storageOptions.maxSnapshots());
+            } catch (Exception e) {
+                log.warn("releasing old snapshot files failed; retried after the next snapshot error={}",
+                        e.toString());
+            }
+        });
         submitToApply(() -> {
             snapshotInProgress = false;
             snapshotIndex = metadata.index();

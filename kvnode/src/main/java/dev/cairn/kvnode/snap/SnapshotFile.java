@@ -57,6 +57,26 @@ public final class SnapshotFile {
     }
 
     /**
+     * The file at {@code path}, named {@code name}, from its header and size alone, for a file already known whole;
+     * null when the header cannot be read or disagrees with the name (then {@link #verify} says what is wrong).
+     * {@link #openImage()} still checks the checksum of what it streams.
+     */
+    static SnapshotFile readHeader(Path path, SnapshotName name) throws IOException {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), 4096))) {
+            long fileSize = Files.size(path);
+            SnapshotMetadata meta = SnapshotFormat.readHeader(in, fileSize);
+            int headerSize = SnapshotFormat.headerSize(meta);
+            long imageLength = fileSize - headerSize - SnapshotFormat.TRAILER_SIZE;
+            if (meta.index() != name.index() || meta.term() != name.term() || imageLength < 0) {
+                return null;
+            }
+            return new SnapshotFile(path, meta, headerSize, imageLength);
+        } catch (IllegalArgumentException | EOFException | java.nio.file.NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /**
      * Reads and checks the whole file at {@code path}, which is named {@code name}.
      *
      * @throws SnapshotCorruptException when it is damaged, truncated, or its header disagrees with its name

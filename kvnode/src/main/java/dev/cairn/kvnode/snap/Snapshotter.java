@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
 
@@ -26,9 +28,19 @@ import java.util.zip.CheckedOutputStream;
  * Saves and loads snapshot files in one directory, one file per snapshot, named {@code <term>-<index>.snap} in hex.
  * A snapshot is written under a temporary name, fsynced, renamed into place and the directory fsynced, so a crash
  * leaves either no snapshot or a complete one; a leftover temporary file is only ever an abandoned save.
+ *
+ * <p>{@link #loadNewest} (a start, an installed snapshot) always reads the file through to check it. {@link #retain}
+ * (after every save) reads only files this process has not known whole yet: ones it wrote, received and checked, or
+ * verified are trusted. Re-reading every kept snapshot at every save, as retention once did, read up to {@code keep}
+ * whole images (gigabytes once the history is large) on each snapshot, on the node loop. What is given up: damage
+ * done to a file after this process wrote or checked it is found when the file is next read through (sent to a
+ * follower, loaded at the next start), not at retention. Safe for the snapshot writer and the node loop to call at
+ * once.
  */
 public final class Snapshotter {
     private final Path dir;
+    /** Files known whole in this process: written here, received and checked, or verified. */
+    private final Set<SnapshotName> verified = ConcurrentHashMap.newKeySet();
 
     public Snapshotter(Path dir) throws IOException {
         this.dir = dir;
@@ -83,6 +95,7 @@ public final class Snapshotter {
         Path path = name.in(dir);
         Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
         syncDirectory();
+        verified.add(name);
         // Not read back: the bytes just written are what a fresh verify would see, and the image may be large.
         return new SnapshotFile(path, meta, header.length, imageLength);
     }
@@ -128,11 +141,12 @@ public final class Snapshotter {
                 try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                     channel.force(true);
                 }
-                SnapshotFile verified = SnapshotFile.verify(temp, name);
+                SnapshotFile checked = SnapshotFile.verify(temp, name);
                 Path path = name.in(dir);
                 Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 syncDirectory();
-                return new SnapshotFile(path, verified.metadata(), verified.headerSize(), verified.imageLength());
+                verified.add(name);
+                return new SnapshotFile(path, checked.metadata(), checked.headerSize(), checked.imageLength());
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(temp);
                 throw e;
@@ -158,7 +172,9 @@ public final class Snapshotter {
         for (SnapshotName name : names()) {
             Path path = name.in(dir);
             try {
-                return new LoadResult(Optional.of(SnapshotFile.verify(path, name)), rejected);
+                SnapshotFile checked = SnapshotFile.verify(path, name);
+                verified.add(name);
+                return new LoadResult(Optional.of(checked), rejected);
             } catch (SnapshotCorruptException e) {
                 rejected.add(new LoadResult.Rejected(path, e.getMessage()));
             }
@@ -176,9 +192,29 @@ public final class Snapshotter {
     }
 
     /**
+     * The snapshot {@code name}: read through and checked unless this process knows it whole already.
+     *
+     * @throws SnapshotCorruptException when it is checked and found damaged
+     */
+    private SnapshotFile open(SnapshotName name) throws IOException {
+        Path path = name.in(dir);
+        if (verified.contains(name)) {
+            SnapshotFile known = SnapshotFile.readHeader(path, name);
+            if (known != null) {
+                return known;
+            }
+            verified.remove(name);
+        }
+        SnapshotFile checked = SnapshotFile.verify(path, name);
+        verified.add(name);
+        return checked;
+    }
+
+    /**
      * Keeps the newest {@code keep} valid snapshots and deletes every snapshot file older than the oldest kept one,
      * valid or not: with newer valid snapshots, older ones are never loaded. Damaged files newer than that are left,
-     * so {@link #loadNewest} keeps reporting them. Deletes nothing when no snapshot is valid.
+     * so {@link #loadNewest} keeps reporting them. Deletes nothing when no snapshot is valid. Only files this process
+     * does not know whole yet are read (see the class comment).
      *
      * @return the deleted files
      */
@@ -191,7 +227,7 @@ public final class Snapshotter {
         int cut = names.size();
         for (int i = 0; i < names.size() && kept < keep; i++) {
             try {
-                SnapshotFile.verify(names.get(i).in(dir), names.get(i));
+                open(names.get(i));
                 kept++;
                 cut = i + 1;
             } catch (SnapshotCorruptException e) {
@@ -205,6 +241,7 @@ public final class Snapshotter {
         for (SnapshotName name : names.subList(cut, names.size())) {
             Path path = name.in(dir);
             Files.deleteIfExists(path);
+            verified.remove(name);
             deleted.add(path);
         }
         if (!deleted.isEmpty()) {
