@@ -1,5 +1,6 @@
 package dev.cairn.kvnode.embed;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import dev.cairn.kvnode.api.AuthService;
 import dev.cairn.kvnode.api.ClusterService;
@@ -46,6 +47,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +73,12 @@ public final class EmbeddedKvnode implements AutoCloseable {
     private final WatchService watchService;
     private final Server grpc;
     private final List<HttpEndpoints> http = new ArrayList<>();
+    /** Client calls that may wait (membership changes, snapshots, defragmentation, hashing); daemon threads. */
+    private final ExecutorService blockingCalls = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "grpc-blocking-call");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private EmbeddedKvnode(KvnodeConfig config, WatchOptions watchOptions) throws IOException {
         this.config = config;
@@ -110,7 +120,7 @@ public final class EmbeddedKvnode implements AutoCloseable {
             this.watchService = startedWatchService;
             WatchableStore restoredWatches = startedWatches;
             started.node().onSnapshotInstalled(() -> restoredWatches.restored(serving.storage().store()));
-            this.grpc = startGrpc(config, new GrpcMetricsInterceptor(metrics),
+            this.grpc = startGrpc(config, blockingCalls, new GrpcMetricsInterceptor(metrics),
                     new LearnerGuard(() -> member.node().isLearner()),
                     new KvService(started.kv(), config.maxRequestBytes(), config.maxTxnOps()),
                     startedWatchService,
@@ -137,6 +147,7 @@ public final class EmbeddedKvnode implements AutoCloseable {
             if (startedNetwork != null) {
                 startedNetwork.close();
             }
+            blockingCalls.shutdown();
             releaseLock();
             throw e;
         }
@@ -218,6 +229,7 @@ public final class EmbeddedKvnode implements AutoCloseable {
             grpc.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        blockingCalls.shutdown();
         // Watches stop before the store closes: the syncer and the senders read it.
         watchService.close();
         watches.close();
@@ -270,8 +282,8 @@ public final class EmbeddedKvnode implements AutoCloseable {
         }
     }
 
-    private static Server startGrpc(KvnodeConfig config, GrpcMetricsInterceptor metrics, LearnerGuard learners,
-            BindableService... services) throws IOException {
+    private static Server startGrpc(KvnodeConfig config, Executor blockingCalls, GrpcMetricsInterceptor metrics,
+            LearnerGuard learners, BindableService... services) throws IOException {
         List<URI> urls = config.listenClientUrls();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(socketAddress(urls.get(0)));
         for (URI url : urls.subList(1, urls.size())) {
@@ -284,10 +296,12 @@ public final class EmbeddedKvnode implements AutoCloseable {
                 .intercept(learners)
                 .intercept(LeaderForwarding.forwardedCalls())
                 .intercept(metrics)
-                // Handlers of these answer from futures and never wait: no hand-off to another thread per request.
-                // Cluster, Maintenance and Auth (membership waits, snapshots, defragmentation) keep the executor.
+                // Handlers of these answer from futures and never wait: no hand-off to another thread per request,
+                // not even gRPC's method lookup (it runs on the server's executor, here the event loop). Cluster,
+                // Maintenance and Auth (membership waits, snapshots, defragmentation) run on blockingCalls.
+                .executor(MoreExecutors.directExecutor())
                 .callExecutor(EventLoopCalls.forServices(KVGrpc.SERVICE_NAME, WatchGrpc.SERVICE_NAME,
-                        LeaseGrpc.SERVICE_NAME));
+                        LeaseGrpc.SERVICE_NAME).otherwiseOn(blockingCalls));
         for (BindableService service : services) {
             builder.addService(service);
         }

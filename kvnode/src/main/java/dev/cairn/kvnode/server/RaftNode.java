@@ -72,6 +72,8 @@ public final class RaftNode implements AutoCloseable {
     private final BlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
     private final ExecutorService snapshotWorker =
             Executors.newSingleThreadExecutor(r -> daemon(r, "snapshot-writer"));
+    /** Completes the proposals of each applied batch (see {@link ProposalWaits#flush}), so responses leave here. */
+    private final ExecutorService responder = Executors.newSingleThreadExecutor(r -> daemon(r, "apply-respond"));
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Thread loop;
@@ -378,9 +380,12 @@ public final class RaftNode implements AutoCloseable {
             loop.join(TimeUnit.SECONDS.toMillis(30));
             // Entries handed over are committed: apply them, so their clients get answers.
             pipeline.finish();
+            responder.shutdown();
+            responder.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        responder.shutdown();
         snapshotWorker.shutdown();
         try {
             if (!snapshotWorker.awaitTermination(60, TimeUnit.SECONDS)) {
@@ -553,6 +558,7 @@ public final class RaftNode implements AutoCloseable {
 
     /** Apply side, after each batch: answer reads that waited for it, and snapshot when one is due. */
     private void afterApply() {
+        waits.flush(responder);
         completeAppliedWaiters();
         maybeSnapshot();
     }
@@ -579,7 +585,7 @@ public final class RaftNode implements AutoCloseable {
                     snapshotForNewMember = true;
                 }
                 if (!applier.alreadyApplied(entry)) {
-                    waits.complete(applier.applyMembership(entry, change), confState);
+                    waits.completeLater(applier.applyMembership(entry, change), confState);
                 }
                 if (removes(change, id)) {
                     removedFromCluster = true;
@@ -602,7 +608,7 @@ public final class RaftNode implements AutoCloseable {
             later.whenComplete((result, error) -> waits.complete(applied.proposalId(),
                     error != null ? new IllegalStateException("compaction failed", error) : result));
         } else {
-            waits.complete(applied.proposalId(), applied.result());
+            waits.completeLater(applied.proposalId(), applied.result());
         }
     }
 
