@@ -113,7 +113,33 @@ final class SegmentWriter implements Closeable {
         channel.close();
     }
 
-    private static void zeroFill(FileChannel channel, long from, long to) throws IOException {
+    /**
+     * Makes the segment {@code name} from {@code prepared}, a file of {@code size} zeros already durable (see
+     * {@link SegmentPreallocator}): the header is written over its start and synced, then the file is renamed into
+     * place and the directory synced — the same guarantees as {@link #create}, without filling the file here.
+     */
+    static SegmentWriter createFrom(Path prepared, Path dir, SegmentName name, long size, byte[] header)
+            throws IOException {
+        Path path = name.in(dir);
+        FileChannel channel = FileChannel.open(prepared, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            if (channel.size() != size) {
+                throw new IOException("prepared segment " + prepared + " holds " + channel.size() + " bytes, not "
+                        + size);
+            }
+            writeFully(channel, ByteBuffer.wrap(header), 0);
+            channel.force(false);
+            Files.move(prepared, path, StandardCopyOption.ATOMIC_MOVE);
+            Directories.sync(dir);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            Files.deleteIfExists(prepared);
+            throw e;
+        }
+        return new SegmentWriter(path, name, channel, size, header.length);
+    }
+
+    static void zeroFill(FileChannel channel, long from, long to) throws IOException {
         ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(ZERO_CHUNK, Math.max(0, to - from)));
         for (long p = from; p < to; ) {
             zeros.clear().limit((int) Math.min(zeros.capacity(), to - p));

@@ -39,6 +39,8 @@ public final class Wal implements Closeable {
     /** Live segments in sequence order; the last is the one {@link #tail} writes. */
     private final List<SegmentName> segments;
     private SegmentWriter tail;
+    /** The next segment file, filled in the background. */
+    private final SegmentPreallocator spare;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
     /** The log's state as appended so far (synced or not), rewritten at the start of each new segment. */
@@ -66,6 +68,7 @@ public final class Wal implements Closeable {
         this.lastIndex = recovered.lastIndex();
         this.syncedSnapshotIndex = snapshot.index();
         this.synced = new SyncedPosition(tail.path(), tail.position());
+        this.spare = new SegmentPreallocator(dir, options.segmentSize());
     }
 
     /**
@@ -209,7 +212,11 @@ public final class Wal implements Closeable {
                 sync();
             } finally {
                 closed = true;
-                tail.close();
+                try {
+                    tail.close();
+                } finally {
+                    spare.close();
+                }
             }
         }
     }
@@ -255,10 +262,15 @@ public final class Wal implements Closeable {
     void abandon() throws IOException {
         pending.reset();
         closed = true;
-        tail.close();
+        try {
+            tail.close();
+        } finally {
+            spare.close();
+        }
     }
 
     private void add(WalRecord record) throws IOException {
+        spare.start();
         byte[] frame = RecordFrame.encode(record);
         if (tail.remaining() - pending.size() < frame.length) {
             rollover(frame.length);
@@ -279,11 +291,23 @@ public final class Wal implements Closeable {
         SegmentName next = new SegmentName(tail.name().sequence() + 1, lastIndex + 1);
         byte[] header = header(options, next, snapshot, hardState);
         long size = Math.max(options.segmentSize(), (long) header.length + nextFrameLength);
-        SegmentWriter created = SegmentWriter.create(dir, next, size, header);
+        SegmentWriter created = size == spare.size() ? fromSpare(next, header)
+                : SegmentWriter.create(dir, next, size, header);
         tail.close();
         tail = created;
         segments.add(next);
         markSynced();
+    }
+
+    /** The next segment from the prepared file; made here, as before, when preparing it failed. */
+    private SegmentWriter fromSpare(SegmentName next, byte[] header) throws IOException {
+        Path prepared;
+        try {
+            prepared = spare.take();
+        } catch (IOException e) {
+            return SegmentWriter.create(dir, next, spare.size(), header);
+        }
+        return SegmentWriter.createFrom(prepared, dir, next, spare.size(), header);
     }
 
     private void flush() throws IOException {

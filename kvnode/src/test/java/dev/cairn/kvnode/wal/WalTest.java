@@ -71,6 +71,47 @@ class WalTest {
     }
 
     @Test
+    void segmentsAfterTheFirstComeFromPreparedFilesAndNoPreparedFileOutlivesTheLog() throws Exception {
+        List<Entry> written = new ArrayList<>();
+        try (Wal wal = Wal.open(dir, TINY)) {
+            for (long index = 1; index <= 60; index++) {
+                Entry entry = entry(1, index, 100);
+                written.add(entry);
+                wal.append(new HardState(1, 1, index), List.of(entry));
+                wal.sync();
+            }
+            assertThat(wal.segmentFiles()).hasSizeGreaterThan(3);
+            for (Path segment : wal.segmentFiles()) {
+                assertThat(Files.size(segment)).as(segment.toString()).isEqualTo(TINY.segmentSize());
+            }
+            try (var listing = Files.list(dir)) {
+                assertThat(listing.filter(f -> f.getFileName().toString().endsWith(SegmentName.TEMP_SUFFIX)))
+                        .as("the next segment, being prepared").hasSizeLessThanOrEqualTo(1);
+            }
+        }
+        try (var listing = Files.list(dir)) {
+            assertThat(listing.map(f -> f.getFileName().toString()))
+                    .allMatch(name -> name.endsWith(SegmentName.SUFFIX));
+        }
+        try (Wal wal = Wal.open(dir, TINY)) {
+            assertThat(wal.recovered().entries()).containsExactlyElementsOf(written);
+        }
+    }
+
+    @Test
+    void aPreparedSegmentLeftByACrashIsDeletedOnOpen() throws Exception {
+        try (Wal wal = Wal.open(dir, TINY)) {
+            wal.append(new HardState(1, 1, 1), entries(1, 1, 1));
+        }
+        Path leftover = dir.resolve("next-3" + SegmentName.TEMP_SUFFIX);
+        Files.write(leftover, new byte[(int) TINY.segmentSize()]);
+        try (Wal wal = Wal.open(dir, TINY)) {
+            assertThat(leftover).doesNotExist();
+            assertThat(wal.recovered().entries()).containsExactlyElementsOf(entries(1, 1, 1));
+        }
+    }
+
+    @Test
     void aLaterEntryOverwritesTheTailFromItsIndex() throws Exception {
         Wal wal = Wal.open(dir, SMALL);
         wal.append(new HardState(1, 1, 5), entries(1, 1, 10));
@@ -208,7 +249,8 @@ class WalTest {
             assertThat(firstLeft.firstIndex()).isLessThanOrEqualTo(61);
             assertThat(secondLeft.firstIndex()).isGreaterThan(61);
             try (var listing = Files.list(dir)) {
-                assertThat(listing.count()).isEqualTo(left.size());
+                assertThat(listing.filter(f -> f.getFileName().toString().endsWith(SegmentName.SUFFIX)).count())
+                        .isEqualTo(left.size());
             }
         }
         Recovered recovered;
