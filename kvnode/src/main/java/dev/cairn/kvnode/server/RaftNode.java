@@ -496,10 +496,19 @@ public final class RaftNode implements AutoCloseable {
             submitApply(committed);
         }
         Map<Long, List<CompletableFuture<Void>>> reads = new HashMap<>();
+        long applied = appliedView;
         for (ReadState read : ready.readStates()) {
             List<CompletableFuture<Void>> waiting = readsInFlight.remove(ByteBuffer.wrap(read.requestContext())
                     .getLong());
-            if (waiting != null) {
+            if (waiting == null) {
+                continue;
+            }
+            if (read.index() <= applied) {
+                // Usual when writes are few: the store is there already, and a hand-off to the apply side (a
+                // thread wake-up on the way of every linearizable read) would only say so. What waits on a read
+                // barrier is cheap or continues on another pool (see readBarrier's callers).
+                waiting.forEach(barrier -> barrier.complete(null));
+            } else {
                 reads.computeIfAbsent(read.index(), i -> new ArrayList<>()).addAll(waiting);
             }
         }
