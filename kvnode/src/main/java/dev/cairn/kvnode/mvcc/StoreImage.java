@@ -56,7 +56,8 @@ public final class StoreImage {
 
     /** Streams the image to {@code out} (not closed). */
     public void writeTo(OutputStream out) throws IOException {
-        DataOutputStream data = new DataOutputStream(out);
+        // Buffered here: each field is a small write, and the layers below (checksum, count) pay per call.
+        DataOutputStream data = new DataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16));
         data.writeLong(MAGIC);
         data.writeInt(FORMAT);
         data.writeLong(revision);
