@@ -2,10 +2,8 @@ package dev.cairn.kvnode.wal;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -70,17 +68,7 @@ final class SegmentPreallocator implements Closeable {
 
     private void prepareNext() {
         Path file = dir.resolve("next-" + (prepared++) + SegmentName.TEMP_SUFFIX);
-        next = worker.submit(() -> {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-                SegmentWriter.zeroFill(channel, 0, size);
-                channel.force(true);
-            } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(file);
-                throw e;
-            }
-            return file;
-        });
+        next = worker.submit(() -> SegmentWriter.prepare(file, size));
     }
 
     /** Stops preparing and deletes the prepared file that was not taken. */

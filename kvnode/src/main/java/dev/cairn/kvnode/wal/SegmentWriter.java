@@ -38,21 +38,23 @@ final class SegmentWriter implements Closeable {
      */
     static SegmentWriter create(Path dir, SegmentName name, long size, byte[] header) throws IOException {
         Path temp = dir.resolve(name.fileName().replace(SegmentName.SUFFIX, SegmentName.TEMP_SUFFIX));
-        Path path = name.in(dir);
-        FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
-        try {
+        return createFrom(prepare(temp, size), dir, name, size, header);
+    }
+
+    /**
+     * Writes {@code file}: {@code size} zeros, fsynced with its metadata, ready for {@link #createFrom}. A file that
+     * could not be prepared is deleted.
+     */
+    static Path prepare(Path file, long size) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             zeroFill(channel, 0, size);
-            writeFully(channel, ByteBuffer.wrap(header), 0);
             channel.force(true);
-            Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
-            Directories.sync(dir);
         } catch (IOException | RuntimeException e) {
-            channel.close();
-            Files.deleteIfExists(temp);
+            Files.deleteIfExists(file);
             throw e;
         }
-        return new SegmentWriter(path, name, channel, size, header.length);
+        return file;
     }
 
     /**
@@ -139,7 +141,7 @@ final class SegmentWriter implements Closeable {
         return new SegmentWriter(path, name, channel, size, header.length);
     }
 
-    static void zeroFill(FileChannel channel, long from, long to) throws IOException {
+    private static void zeroFill(FileChannel channel, long from, long to) throws IOException {
         ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(ZERO_CHUNK, Math.max(0, to - from)));
         for (long p = from; p < to; ) {
             zeros.clear().limit((int) Math.min(zeros.capacity(), to - p));
