@@ -35,6 +35,8 @@ public final class BenchCluster {
     private final ComparisonTable table = new ComparisonTable();
     /** Other work on the machine skews both sides, unevenly: the load average is kept beside each cluster size. */
     private final List<String> loadAverages = new ArrayList<>();
+    /** Runs before which the leadership had left its member and was moved back: a leader change during the last run. */
+    private final List<String> leaderMoves = new ArrayList<>();
 
     public static void main(String[] args) throws Exception {
         new BenchCluster().run();
@@ -52,7 +54,9 @@ public final class BenchCluster {
             size(members);
         }
         String report = header(started) + "\n" + table.toMarkdown() + "\nLoad average (1 min) after each cluster "
-                + "size: " + String.join("; ", loadAverages) + "\n";
+                + "size: " + String.join("; ", loadAverages) + "\n" + (plan.leader() == ClusterBenchPlan.ELECTED ? ""
+                : "\nLeadership moved back to m" + plan.leader() + " before: " + (leaderMoves.isEmpty() ? "no run"
+                        : String.join("; ", leaderMoves)) + "\n");
         System.out.println(report);
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
@@ -115,6 +119,11 @@ public final class BenchCluster {
                 progress(name, "warming up for " + plan.clusterWarmup());
                 BenchProcess.run(kvnodeJar, warmup, log, 1200);
             }
+            if (plan.leader() != ClusterBenchPlan.ELECTED) {
+                LeaderPlacement.Outcome placed = cluster.leadOn(plan.leader(), READY_TIMEOUT_SECONDS);
+                progress(name, "leader on m" + plan.leader() + (placed.moved() ? ", moved there from member "
+                        + Long.toHexString(placed.leaderBefore()) : ", as elected"));
+            }
             return cluster;
         } catch (IllegalStateException | IOException | InterruptedException e) {
             cluster.close();
@@ -125,8 +134,14 @@ public final class BenchCluster {
     private void measure(ComparisonTable.RowKey row, Kind kind, LocalCluster cluster, String workload, int clients,
             int repeat) throws InterruptedException {
         String name = turnName(kind, row.members());
-        progress(name, workload + ", " + clients + " clients, run " + (repeat + 1) + " of " + plan.repeats());
+        String run = workload + ", " + clients + " clients, run " + (repeat + 1) + " of " + plan.repeats();
+        progress(name, run);
         try {
+            if (plan.leader() != ClusterBenchPlan.ELECTED
+                    && cluster.leadOn(plan.leader(), READY_TIMEOUT_SECONDS).moved()) {
+                progress(name, "leadership had left m" + plan.leader() + "; moved back");
+                leaderMoves.add(name + " " + run);
+            }
             table.add(row, kind, BenchProcess.run(kvnodeJar, plan.benchArgs(workload, cluster.endpoints(), clients),
                     root.resolve(name + "-bench.log"), 600));
         } catch (IllegalStateException | IOException e) {
@@ -148,7 +163,9 @@ public final class BenchCluster {
                 + " (and " + plan.clusterWarmup()
                 + " of puts at 64 clients after each cluster started), key space " + plan.keySpace() + " keys of "
                 + plan.keySize() + " bytes, values of " + plan.valSize() + " bytes, up to " + plan.maxConns()
-                + " connections over all members; txn-put: " + plan.txnOps() + " puts per txn; watch: one writer at "
+                + " connections over all members (a one-client row's to the first member, m0); leader: "
+                + (plan.leader() == ClusterBenchPlan.ELECTED ? "as elected" : "m" + plan.leader()
+                        + " in both clusters, put there before every run (Status, MoveLeader)") + "; txn-put: " + plan.txnOps() + " puts per txn; watch: one writer at "
                 + plan.watchPutRate() + " puts/s, clients = watchers.\n";
     }
 

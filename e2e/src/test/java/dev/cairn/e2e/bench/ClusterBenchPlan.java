@@ -12,8 +12,11 @@ import java.util.Properties;
  * workloads, and the {@code kvnode bench} flags each row gets. Every row of both servers gets exactly the same flags.
  */
 record ClusterBenchPlan(List<Integer> members, List<Integer> clients, List<String> workloads, List<Kind> kinds,
-        int repeats, String duration, String warmup, String clusterWarmup, int maxConns, int keySpace, int keySize,
+        int repeats, int leader, String duration, String warmup, String clusterWarmup, int maxConns, int keySpace, int keySize,
         int valSize, int txnOps, int watchPutRate) {
+
+    /** {@link #leader} when the leadership is left where the election put it. */
+    static final int ELECTED = -1;
 
     static final List<String> ALL_WORKLOADS = List.of("put", "range-l", "range-s", "txn-put", "watch");
 
@@ -27,6 +30,15 @@ record ClusterBenchPlan(List<Integer> members, List<Integer> clients, List<Strin
         if (repeats < 1) {
             throw new IllegalArgumentException("bench.repeats must be at least 1");
         }
+        if (leader < ELECTED) {
+            throw new IllegalArgumentException("bench.leader must be a member index (0 is the first) or 'elected'");
+        }
+        for (int size : members) {
+            if (leader >= size) {
+                throw new IllegalArgumentException("bench.leader " + leader + " is not a member of a " + size
+                        + "-member cluster");
+            }
+        }
         if (keySpace % txnOps != 0) {
             throw new IllegalArgumentException("bench.keySpace must be a multiple of bench.txnOps");
         }
@@ -39,6 +51,7 @@ record ClusterBenchPlan(List<Integer> members, List<Integer> clients, List<Strin
                 strings(p.getProperty("bench.kinds", "etcd,kvnode")).stream()
                         .map(k -> Kind.valueOf(k.toUpperCase(Locale.ROOT))).toList(),
                 Integer.parseInt(p.getProperty("bench.repeats", "1")),
+                leaderIndex(p.getProperty("bench.leader", "0")),
                 p.getProperty("bench.duration", "10s"), p.getProperty("bench.warmup", "2s"),
                 p.getProperty("bench.clusterWarmup", "0s"),
                 Integer.parseInt(p.getProperty("bench.conns", "8")),
@@ -47,6 +60,15 @@ record ClusterBenchPlan(List<Integer> members, List<Integer> clients, List<Strin
                 Integer.parseInt(p.getProperty("bench.valSize", "256")),
                 Integer.parseInt(p.getProperty("bench.txnOps", "4")),
                 Integer.parseInt(p.getProperty("bench.watchPutRate", "100")));
+    }
+
+    /**
+     * Which member leads during every run: a member index, the first ({@code 0}) by default, or {@code elected}
+     * ({@link #ELECTED}) for wherever each cluster's election put it. The first member by default because a
+     * one-client row has its only connection there: both servers then answer it from their leader.
+     */
+    private static int leaderIndex(String value) {
+        return value.equals("elected") ? ELECTED : Integer.parseInt(value);
     }
 
     /**

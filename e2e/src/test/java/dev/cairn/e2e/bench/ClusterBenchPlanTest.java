@@ -18,6 +18,27 @@ class ClusterBenchPlanTest {
         assertThat(plan.workloads()).containsExactly("put", "range-l", "range-s", "txn-put", "watch");
         assertThat(plan.kinds()).containsExactly(Kind.ETCD, Kind.KVNODE);
         assertThat(plan.repeats()).isEqualTo(1);
+        assertThat(plan.leader()).isZero();
+    }
+
+    @Test
+    void theLeaderIsAMemberIndexOrLeftAsElected() {
+        Properties p = new Properties();
+        p.setProperty("bench.leader", "elected");
+        assertThat(ClusterBenchPlan.from(p).leader()).isEqualTo(ClusterBenchPlan.ELECTED);
+        p.setProperty("bench.members", "3");
+        p.setProperty("bench.leader", "2");
+        assertThat(ClusterBenchPlan.from(p).leader()).isEqualTo(2);
+    }
+
+    @Test
+    void aLeaderOutsideTheSmallestClusterIsRefused() {
+        Properties p = new Properties();
+        p.setProperty("bench.members", "1,3");
+        p.setProperty("bench.leader", "2");
+        assertThatThrownBy(() -> ClusterBenchPlan.from(p)).hasMessageContaining("not a member of a 1-member cluster");
+        p.setProperty("bench.leader", "-3");
+        assertThatThrownBy(() -> ClusterBenchPlan.from(p)).hasMessageContaining("bench.leader");
     }
 
     @Test

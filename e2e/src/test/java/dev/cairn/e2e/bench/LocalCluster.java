@@ -56,6 +56,18 @@ final class LocalCluster implements AutoCloseable {
         return ports.stream().map(ServerProcess::clientUrl).collect(Collectors.joining(","));
     }
 
+    /**
+     * Puts the leadership on member {@code index} (see {@link LeaderPlacement}); says whether it had to be moved
+     * there.
+     */
+    LeaderPlacement.Outcome leadOn(int index, long timeoutSeconds) throws InterruptedException {
+        return LeaderPlacement.lead(members, index, timeoutSeconds);
+    }
+
+    List<ServerProcess> members() {
+        return List.copyOf(members);
+    }
+
     Kind kind() {
         return kind;
     }
