@@ -7,10 +7,11 @@
 #
 #   e2e/scripts/profile-cluster.sh kvnode 100 20 64     # JVM members need about 100 s under load on 2 cores to warm
 #   e2e/scripts/profile-cluster.sh etcd 30 20 64
+#   JAR=/tmp/other-build.jar e2e/scripts/profile-cluster.sh kvnode 0 180 64   # another build of kvnode
 set -euo pipefail
 kind=${1:?kvnode or etcd}; warm=${2:-100}; measure=${3:-20}; clients=${4:-64}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-jar=$repo/kvnode/target/kvnode.jar
+jar=${JAR:-$repo/kvnode/target/kvnode.jar}
 host=127.77.0.1
 work=${WORKDIR:-$repo/e2e/target/profile-cluster}/$kind
 rm -rf "$work"; mkdir -p "$work"
@@ -51,4 +52,6 @@ for p in "${pids[@]}" $bench; do
   i=$((i + 1))
 done
 wait $bench
+# Each member's metrics at the end (fsync and commit histograms among them), beside its log.
+for i in 1 2 3; do curl -s "http://$host:2381$i/metrics" > "$work/metrics-m$i.txt" || true; done
 grep -E "ok |ops/s|latency" "$work/bench.out"

@@ -48,6 +48,11 @@ public final class MvccStore implements AutoCloseable {
     private Compactor compactor;
     /** Counts restores: an image captured in an earlier generation names changes that are gone. */
     private long generation;
+    /**
+     * Counts batches of compacted changes deleted from the backend (under the compaction lock): an image's changes
+     * written before a deletion are no longer what the backend holds (see {@link ChangesSection}).
+     */
+    private volatile long compactedDeletions;
     private long currentRevision;
     /** Reads below this revision are refused; compaction to it may still be deleting in the background. */
     private long compactRevision;
@@ -599,10 +604,16 @@ public final class MvccStore implements AutoCloseable {
         return generation;
     }
 
+    /** Read under the compaction lock, which every deletion of compacted changes holds. */
+    long compactedDeletions() {
+        return compactedDeletions;
+    }
+
     /** Deletes one batch of compacted changes under the write lock, so writes wait for at most one batch. */
     void deleteCompacted(List<Revision> revisions) {
         lock.writeLock().lock();
         try {
+            compactedDeletions++;
             for (Revision revision : revisions) {
                 inUseBytes -= backend.remove(revision);
             }

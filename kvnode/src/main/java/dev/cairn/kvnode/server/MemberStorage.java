@@ -3,6 +3,9 @@ package dev.cairn.kvnode.server;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.cairn.kvnode.disk.Directories;
+import dev.cairn.kvnode.mvcc.ChangesSection;
+import dev.cairn.kvnode.mvcc.EarlierChanges;
+import dev.cairn.kvnode.mvcc.EarlierChangesMismatchException;
 import dev.cairn.kvnode.mvcc.MvccStore;
 import dev.cairn.kvnode.mvcc.StoreImage;
 import dev.cairn.kvnode.mvcc.StoreOptions;
@@ -62,6 +65,11 @@ public final class MemberStorage implements AutoCloseable {
     private final MemoryStorage raftLog;
     private final StorageMetrics metrics;
     private volatile SyncListener syncListener = SyncListener.NONE;
+    /** The last snapshot {@link #saveSnapshot} wrote, and where its image keeps the changes (snapshot writer only). */
+    private WrittenSnapshot lastWritten;
+
+    private record WrittenSnapshot(SnapshotFile file, ChangesSection changes) {
+    }
 
     /** Sees every WAL fsync the node loop makes; crash and ordering tests hook in here. */
     public interface SyncListener {
@@ -233,12 +241,44 @@ public final class MemberStorage implements AutoCloseable {
         return snapshotter.receive(metadata);
     }
 
-    /** Writes the snapshot file: the slow part, run off the node loop. */
-    public SnapshotFile saveSnapshot(SnapshotMetadata metadata, StoreImage image) throws IOException {
+    /**
+     * Writes the snapshot file: the slow part, run off the node loop (one snapshot writer thread). The image copies
+     * the changes the previous snapshot written here holds, when the store still holds them unchanged (see
+     * {@link StoreImage#writeTo(java.io.OutputStream, EarlierChanges)}); if those bytes no longer match their
+     * checksum, the image is written again from the backend alone.
+     */
+    public SavedSnapshot saveSnapshot(SnapshotMetadata metadata, StoreImage image) throws IOException {
         long started = System.nanoTime();
-        SnapshotFile file = snapshotter.save(metadata, image::writeTo);
-        metrics.snapshotSaved(System.nanoTime() - started);
-        return file;
+        StoreImage.Written[] written = new StoreImage.Written[1];
+        SnapshotFile file;
+        try {
+            EarlierChanges earlier = earlierChanges();
+            file = snapshotter.save(metadata, out -> written[0] = image.writeTo(out, earlier));
+        } catch (EarlierChangesMismatchException e) {
+            log.warn("the previous snapshot file={} changed since it was written; writing snapshot index={} from "
+                    + "the backend alone error={}", lastWritten.file().path(), metadata.index(), e.getMessage());
+            lastWritten = null;
+            file = snapshotter.save(metadata, out -> written[0] = image.writeTo(out, null));
+        }
+        lastWritten = new WrittenSnapshot(file, written[0].changes());
+        long took = System.nanoTime() - started;
+        metrics.snapshotSaved(took);
+        log.info("snapshot written index={} image_bytes={} copied_bytes={} took_ms={}", metadata.index(),
+                file.imageLength(), written[0].copiedBytes(), java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(took));
+        return new SavedSnapshot(file, written[0].copiedBytes());
+    }
+
+    /** A snapshot file written, and how many bytes of its image were copied from the previous one. */
+    public record SavedSnapshot(SnapshotFile file, long copiedBytes) {
+    }
+
+    /** The changes of the last snapshot written here, while its file is still there; null otherwise. */
+    private EarlierChanges earlierChanges() {
+        WrittenSnapshot last = lastWritten;
+        if (last == null || !Files.exists(last.file().path())) {
+            return null;
+        }
+        return new EarlierChanges(last.changes(), () -> last.file().openImageFrom(last.changes().offset()));
     }
 
     /**

@@ -57,6 +57,22 @@ public final class SnapshotFile {
     }
 
     /**
+     * Streams the image from byte {@code offset} of it on, <em>unchecked</em>: for a reader that checks what it reads
+     * against a checksum of its own (the next snapshot copying this one's changes, see the store image). The caller
+     * closes it.
+     */
+    public InputStream openImageFrom(long offset) throws IOException {
+        if (offset < 0 || offset > imageLength) {
+            throw new IllegalArgumentException("offset " + offset + " is outside the image of " + imageLength
+                    + " bytes");
+        }
+        java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(path,
+                java.nio.file.StandardOpenOption.READ);
+        channel.position(headerSize + offset);
+        return java.nio.channels.Channels.newInputStream(channel);
+    }
+
+    /**
      * The file at {@code path}, named {@code name}, from its header and size alone, for a file already known whole;
      * null when the header cannot be read or disagrees with the name (then {@link #verify} says what is wrong).
      * {@link #openImage()} still checks the checksum of what it streams.

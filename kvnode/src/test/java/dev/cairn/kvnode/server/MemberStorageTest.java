@@ -159,6 +159,71 @@ class MemberStorageTest {
         }
     }
 
+    /**
+     * Each snapshot copies the changes the previous one wrote instead of walking the backend again, and its image is
+     * still byte for byte the one the backend alone gives; when the previous file was damaged since, the copy is
+     * refused by its checksum and the image is written from the backend.
+     */
+    @Test
+    void aSnapshotCopiesThePreviousOnesChangesUnlessThatFileWasDamaged() throws Exception {
+        Path memberDir = dir.resolve("member");
+        StorageOptions options = StorageOptions.DEFAULTS.withSnapshotCount(1_000_000);
+        try (Member member = TestMembers.start(memberDir, options)) {
+            MemberStorage storage = member.storage();
+            putMany(member, "first/", 100);
+            MemberStorage.SavedSnapshot first = snapshotNow(storage);
+            assertThat(first.copiedBytes()).isZero();
+
+            putMany(member, "second/", 100);
+            dev.cairn.kvnode.mvcc.StoreImage secondImage = storage.store().captureImage();
+            MemberStorage.SavedSnapshot second = storage.saveSnapshot(metadataNow(storage), secondImage);
+            assertThat(second.copiedBytes()).isPositive();
+            assertThat(imageOf(second.file())).isEqualTo(written(secondImage));
+
+            flipByteInTheMiddle(second.file().path());
+            putMany(member, "third/", 10);
+            dev.cairn.kvnode.mvcc.StoreImage thirdImage = storage.store().captureImage();
+            MemberStorage.SavedSnapshot third = storage.saveSnapshot(metadataNow(storage), thirdImage);
+            assertThat(third.copiedBytes()).as("the damaged file is not copied").isZero();
+            assertThat(imageOf(third.file())).isEqualTo(written(thirdImage));
+        }
+    }
+
+    private static void putMany(Member member, String prefix, int count) throws Exception {
+        for (int i = 0; i < count; i++) {
+            put(member, prefix + i, "value-" + i);
+        }
+    }
+
+    private static MemberStorage.SavedSnapshot snapshotNow(MemberStorage storage) throws Exception {
+        return storage.saveSnapshot(metadataNow(storage), storage.store().captureImage());
+    }
+
+    private static SnapshotMetadata metadataNow(MemberStorage storage) {
+        dev.cairn.kvnode.mvcc.ApplyPosition applied = storage.store().applied();
+        return new SnapshotMetadata(new dev.cairn.kvnode.raft.pb.ConfState(
+                java.util.Set.of(TestMembers.IDENTITY.memberId()), java.util.Set.of(), java.util.Set.of(),
+                java.util.Set.of(), false), applied.index(), applied.term());
+    }
+
+    private static byte[] imageOf(dev.cairn.kvnode.snap.SnapshotFile file) throws Exception {
+        try (java.io.InputStream image = file.openImage()) {
+            return image.readAllBytes();
+        }
+    }
+
+    private static byte[] written(dev.cairn.kvnode.mvcc.StoreImage image) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        image.writeTo(out);
+        return out.toByteArray();
+    }
+
+    private static void flipByteInTheMiddle(Path file) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(file, bytes);
+    }
+
     @Test
     void aBackendOlderThanTheWalSnapshotIsRestoredFromTheSnapshotFile() throws Exception {
         Path memberDir = dir.resolve("member");

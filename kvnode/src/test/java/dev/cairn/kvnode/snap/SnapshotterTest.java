@@ -45,6 +45,20 @@ class SnapshotterTest {
     }
 
     @Test
+    void theImageCanBeReadFromAnOffsetOnAndOnlyFromInsideIt() throws Exception {
+        SnapshotFile saved = new Snapshotter(dir).save(meta(2, 7), image(9, 5000));
+        byte[] whole;
+        try (InputStream image = saved.openImage()) {
+            whole = image.readAllBytes();
+        }
+        try (InputStream tail = saved.openImageFrom(1234)) {
+            assertThat(tail.readNBytes(5000 - 1234)).isEqualTo(java.util.Arrays.copyOfRange(whole, 1234, 5000));
+        }
+        assertThatThrownBy(() -> saved.openImageFrom(5001)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> saved.openImageFrom(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void anEmptyImageAndEmptyConfigurationRoundTrip() throws Exception {
         Snapshotter snapshotter = new Snapshotter(dir);
         snapshotter.save(new SnapshotMetadata(ConfState.EMPTY, 1, 1), InputStream.nullInputStream());
