@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The write-ahead log: the durable source of truth for a node's raft state. A directory of segment files, each
@@ -32,6 +34,7 @@ import java.util.stream.Stream;
 public final class Wal implements Closeable {
     /** Buffered bytes beyond this are written to the file early (not synced), to bound memory on large batches. */
     private static final int FLUSH_THRESHOLD = 1 << 20;
+    private static final Logger log = LoggerFactory.getLogger("wal");
 
     private final Path dir;
     private final WalOptions options;
@@ -305,6 +308,9 @@ public final class Wal implements Closeable {
         try {
             prepared = spare.take();
         } catch (IOException e) {
+            // Said here, or a failing disk would first show as a rollover that made the segment after all.
+            log.warn("preparing WAL segment {} in the background failed; making it on the node loop error={}",
+                    next.fileName(), e.toString());
             return SegmentWriter.create(dir, next, spare.size(), header);
         }
         return SegmentWriter.createFrom(prepared, dir, next, spare.size(), header);
