@@ -1,6 +1,7 @@
 package dev.cairn.kvnode.snap;
 
 import dev.cairn.kvnode.disk.Directories;
+import dev.cairn.kvnode.disk.PacedWriteback;
 import dev.cairn.kvnode.raft.pb.SnapshotMetadata;
 import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -27,7 +27,8 @@ import java.util.zip.CheckedOutputStream;
 /**
  * Saves and loads snapshot files in one directory, one file per snapshot, named {@code <term>-<index>.snap} in hex.
  * A snapshot is written under a temporary name, fsynced, renamed into place and the directory fsynced, so a crash
- * leaves either no snapshot or a complete one; a leftover temporary file is only ever an abandoned save.
+ * leaves either no snapshot or a complete one; a leftover temporary file is only ever an abandoned save. The image
+ * is forced to disk every few megabytes while it is written ({@link PacedWriteback}), not all at the end.
  *
  * <p>{@link #loadNewest} (a start, an installed snapshot) always reads the file through to check it. {@link #retain}
  * (after every save) reads only files this process has not known whole yet: ones it wrote, received and checked, or
@@ -82,7 +83,8 @@ public final class Snapshotter {
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             writeFully(channel, ByteBuffer.wrap(header));
             CountingOutputStream counted = new CountingOutputStream(new CheckedOutputStream(
-                    new BufferedOutputStream(Channels.newOutputStream(channel), SnapshotFile.CHUNK), crc));
+                    new BufferedOutputStream(new PacedWriteback(channel, PacedWriteback.DEFAULT_BYTES_PER_SYNC),
+                            SnapshotFile.CHUNK), crc));
             image.writeTo(counted);
             counted.flush();
             imageLength = counted.count();

@@ -1,6 +1,7 @@
 package dev.cairn.kvnode.wal;
 
 import dev.cairn.kvnode.disk.Directories;
+import dev.cairn.kvnode.disk.PacedWriteback;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -141,11 +142,22 @@ final class SegmentWriter implements Closeable {
         return new SegmentWriter(path, name, channel, size, header.length);
     }
 
+    /**
+     * Writes zeros over [from, to), forced every {@link PacedWriteback#DEFAULT_BYTES_PER_SYNC} bytes: a 64 MiB fill
+     * flushed by one fsync at the end would hold up the WAL's own fsyncs behind it (see {@link PacedWriteback}).
+     */
     private static void zeroFill(FileChannel channel, long from, long to) throws IOException {
         ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(ZERO_CHUNK, Math.max(0, to - from)));
+        long sinceSync = 0;
         for (long p = from; p < to; ) {
             zeros.clear().limit((int) Math.min(zeros.capacity(), to - p));
-            p += writeFully(channel, zeros, p);
+            int written = writeFully(channel, zeros, p);
+            p += written;
+            sinceSync += written;
+            if (sinceSync >= PacedWriteback.DEFAULT_BYTES_PER_SYNC) {
+                channel.force(false);
+                sinceSync = 0;
+            }
         }
     }
 
