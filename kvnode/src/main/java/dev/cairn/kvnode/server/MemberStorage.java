@@ -65,11 +65,8 @@ public final class MemberStorage implements AutoCloseable {
     private final MemoryStorage raftLog;
     private final StorageMetrics metrics;
     private volatile SyncListener syncListener = SyncListener.NONE;
-    /** The last snapshot {@link #saveSnapshot} wrote, and where its image keeps the changes (snapshot writer only). */
-    private WrittenSnapshot lastWritten;
-
-    private record WrittenSnapshot(SnapshotFile file, ChangesSection changes) {
-    }
+    /** The last snapshot {@link #saveSnapshot} wrote (snapshot writer only). */
+    private SavedSnapshot lastWritten;
 
     /** Sees every WAL fsync the node loop makes; crash and ordering tests hook in here. */
     public interface SyncListener {
@@ -260,21 +257,24 @@ public final class MemberStorage implements AutoCloseable {
             lastWritten = null;
             file = snapshotter.save(metadata, out -> written[0] = image.writeTo(out, null));
         }
-        lastWritten = new WrittenSnapshot(file, written[0].changes());
+        lastWritten = new SavedSnapshot(file, written[0].changes(), written[0].copiedBytes());
         long took = System.nanoTime() - started;
         metrics.snapshotSaved(took);
         log.info("snapshot written index={} image_bytes={} copied_bytes={} took_ms={}", metadata.index(),
                 file.imageLength(), written[0].copiedBytes(), java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(took));
-        return new SavedSnapshot(file, written[0].copiedBytes());
+        return lastWritten;
     }
 
-    /** A snapshot file written, and how many bytes of its image were copied from the previous one. */
-    public record SavedSnapshot(SnapshotFile file, long copiedBytes) {
+    /**
+     * A snapshot file written: where its image keeps the changes (for the next snapshot to copy), and how many bytes of
+     * them were copied from the previous one.
+     */
+    public record SavedSnapshot(SnapshotFile file, ChangesSection changes, long copiedBytes) {
     }
 
     /** The changes of the last snapshot written here, while its file is still there; null otherwise. */
     private EarlierChanges earlierChanges() {
-        WrittenSnapshot last = lastWritten;
+        SavedSnapshot last = lastWritten;
         if (last == null || !Files.exists(last.file().path())) {
             return null;
         }
