@@ -76,9 +76,10 @@ bench-compare: deps
 ## ratio, also written to e2e/target/bench-cluster.md. About 20 minutes with the defaults; a short run, e.g.:
 ##   make bench-cluster BENCH_OPTS="-Dbench.members=1 -Dbench.clients=1,16 -Dbench.duration=3s -Dbench.warmup=1s"
 ## Other settings: bench.repeats, bench.leader (the member made leader in both clusters before every run: 0 by
-## default, or elected), bench.workloads, bench.kinds, bench.conns, bench.keySpace, bench.keySize, bench.valSize,
-## bench.txnOps, bench.watchPutRate, bench.clusterWarmup (a put load after each cluster starts, before the first row:
-## give JVM members a minute or more on 2 cores) (see e2e/.../bench/ClusterBenchPlan.java and docs/benchmarks.md).
+## default, or elected), bench.compact (both compacted to their current revision before every row: true),
+## bench.workloads, bench.kinds, bench.conns, bench.keySpace, bench.keySize, bench.valSize, bench.txnOps,
+## bench.watchPutRate, bench.clusterWarmup (a put load after each cluster starts, before the first row: give JVM
+## members a minute or more on 2 cores) (see e2e/.../bench/ClusterBenchPlan.java and docs/benchmarks.md).
 bench-cluster: deps
 	$(MVNW) -q -pl kvnode -am install -DskipTests
 	$(MVNW) -q -pl e2e test-compile

@@ -12,7 +12,7 @@ import java.util.Properties;
  * workloads, and the {@code kvnode bench} flags each row gets. Every row of both servers gets exactly the same flags.
  */
 record ClusterBenchPlan(List<Integer> members, List<Integer> clients, List<String> workloads, List<Kind> kinds,
-        int repeats, int leader, String duration, String warmup, String clusterWarmup, int maxConns, int keySpace, int keySize,
+        int repeats, int leader, boolean compact, String duration, String warmup, String clusterWarmup, int maxConns, int keySpace, int keySize,
         int valSize, int txnOps, int watchPutRate) {
 
     /** {@link #leader} when the leadership is left where the election put it. */
@@ -52,6 +52,7 @@ record ClusterBenchPlan(List<Integer> members, List<Integer> clients, List<Strin
                         .map(k -> Kind.valueOf(k.toUpperCase(Locale.ROOT))).toList(),
                 Integer.parseInt(p.getProperty("bench.repeats", "1")),
                 leaderIndex(p.getProperty("bench.leader", "0")),
+                flag("bench.compact", p.getProperty("bench.compact", "true")),
                 p.getProperty("bench.duration", "10s"), p.getProperty("bench.warmup", "2s"),
                 p.getProperty("bench.clusterWarmup", "0s"),
                 Integer.parseInt(p.getProperty("bench.conns", "8")),
@@ -142,6 +143,13 @@ record ClusterBenchPlan(List<Integer> members, List<Integer> clients, List<Strin
                 "--conns", Integer.toString(Math.max(1, Math.min(clientCount, maxConns))),
                 "--key-size", Integer.toString(keySize), "--val-size", Integer.toString(valSize),
                 "--key-space-size", Integer.toString(keySpace));
+    }
+
+    private static boolean flag(String name, String value) {
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException(name + " must be true or false, not '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
     }
 
     private static List<Integer> ints(String csv) {

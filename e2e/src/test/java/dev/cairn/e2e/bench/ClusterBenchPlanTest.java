@@ -19,6 +19,7 @@ class ClusterBenchPlanTest {
         assertThat(plan.kinds()).containsExactly(Kind.ETCD, Kind.KVNODE);
         assertThat(plan.repeats()).isEqualTo(1);
         assertThat(plan.leader()).isZero();
+        assertThat(plan.compact()).isTrue();
     }
 
     @Test
@@ -29,6 +30,15 @@ class ClusterBenchPlanTest {
         p.setProperty("bench.members", "3");
         p.setProperty("bench.leader", "2");
         assertThat(ClusterBenchPlan.from(p).leader()).isEqualTo(2);
+    }
+
+    @Test
+    void compactionBetweenRowsIsOnUnlessTurnedOffAndOnlyTrueOrFalseIsTaken() {
+        Properties p = new Properties();
+        p.setProperty("bench.compact", "false");
+        assertThat(ClusterBenchPlan.from(p).compact()).isFalse();
+        p.setProperty("bench.compact", "yes");
+        assertThatThrownBy(() -> ClusterBenchPlan.from(p)).hasMessageContaining("bench.compact must be true or false");
     }
 
     @Test

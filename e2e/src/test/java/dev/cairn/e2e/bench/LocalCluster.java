@@ -2,11 +2,17 @@ package dev.cairn.e2e.bench;
 
 import com.google.protobuf.ByteString;
 import dev.cairn.e2e.bench.ServerProcess.Kind;
+import dev.cairn.kvnode.proto.etcdserverpb.CompactionRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.KVGrpc;
+import dev.cairn.kvnode.proto.etcdserverpb.RangeRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -62,6 +68,33 @@ final class LocalCluster implements AutoCloseable {
      */
     LeaderPlacement.Outcome leadOn(int index, long timeoutSeconds) throws InterruptedException {
         return LeaderPlacement.lead(members, index, timeoutSeconds);
+    }
+
+    /**
+     * Compacts the history to the current revision and waits until the compacted changes are gone (etcd's Compact
+     * with {@code physical}), as a deployment's periodic compaction does (kube-apiserver: every 5 minutes). Returns
+     * the revision, or 0 when nothing was written since the last compaction.
+     */
+    long compactToCurrentRevision(long timeoutSeconds) {
+        ManagedChannel channel = members.get(0).channel();
+        try {
+            KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(channel);
+            long revision = kv.withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS)
+                    .range(RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("compaction-probe")).build())
+                    .getHeader().getRevision();
+            try {
+                kv.withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS).compact(CompactionRequest.newBuilder()
+                        .setRevision(revision).setPhysical(true).build());
+                return revision;
+            } catch (StatusRuntimeException e) {
+                if (String.valueOf(e.getStatus().getDescription()).contains("required revision has been compacted")) {
+                    return 0;
+                }
+                throw e;
+            }
+        } finally {
+            channel.shutdownNow();
+        }
     }
 
     List<ServerProcess> members() {

@@ -1,8 +1,14 @@
 package dev.cairn.e2e.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import dev.cairn.e2e.bench.ServerProcess.Kind;
+import dev.cairn.kvnode.proto.etcdserverpb.KVGrpc;
+import dev.cairn.kvnode.proto.etcdserverpb.PutRequest;
+import dev.cairn.kvnode.proto.etcdserverpb.RangeRequest;
+import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,11 +16,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The bench's leader placement against both real servers: three members each, the leadership put on the last member
- * and then on the second, every member agreeing on the new leader each time; a second placement where the leader
- * already is moves nothing.
+ * What the benchmark does to both real servers between runs, three members each: the leadership put on the last
+ * member and then on the second, every member agreeing on the new leader each time, a second placement moving
+ * nothing; and a compaction to the current revision, after which older revisions are gone and a second one, with
+ * nothing written since, does nothing.
  */
-class LeaderPlacementIT {
+class LocalClusterIT {
     private static final Path KVNODE_JAR = Path.of(System.getProperty("kvnode.jar", "../kvnode/target/kvnode.jar"))
             .toAbsolutePath().normalize();
 
@@ -23,7 +30,7 @@ class LeaderPlacementIT {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
-    void leadershipGoesToTheChosenMemberAndStaysThere(Kind kind) throws Exception {
+    void leadershipGoesWhereAskedAndTheHistoryCompactsToTheCurrentRevision(Kind kind) throws Exception {
         try (LocalCluster cluster = LocalCluster.start(kind, 3, dir, KVNODE_JAR, 120)) {
             for (int target : new int[] {2, 1}) {
                 cluster.leadOn(target, 60);
@@ -33,6 +40,23 @@ class LeaderPlacementIT {
                 LeaderPlacement.Outcome again = cluster.leadOn(target, 60);
                 assertThat(again.moved()).isFalse();
                 assertThat(again.leaderBefore()).isEqualTo(targetId);
+            }
+
+            ManagedChannel channel = cluster.members().get(0).channel();
+            try {
+                KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(channel);
+                ByteString key = ByteString.copyFromUtf8("k");
+                long first = kv.put(PutRequest.newBuilder().setKey(key).setValue(key).build()).getHeader()
+                        .getRevision();
+                long second = kv.put(PutRequest.newBuilder().setKey(key).setValue(key).build()).getHeader()
+                        .getRevision();
+
+                assertThat(cluster.compactToCurrentRevision(60)).isEqualTo(second);
+                assertThatThrownBy(() -> kv.range(RangeRequest.newBuilder().setKey(key).setRevision(first).build()))
+                        .hasMessageContaining("required revision has been compacted");
+                assertThat(cluster.compactToCurrentRevision(60)).as("nothing written since").isZero();
+            } finally {
+                channel.shutdownNow();
             }
         }
     }
