@@ -2,6 +2,7 @@ package dev.cairn.e2e.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import dev.cairn.e2e.bench.ServerProcess.Kind;
@@ -10,6 +11,7 @@ import dev.cairn.kvnode.proto.etcdserverpb.PutRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.RangeRequest;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,17 +63,14 @@ class LocalClusterIT {
         }
     }
 
-    /** Each member's view, polled until all have heard of the last election (a follower learns of it late). */
-    private static List<Long> leadersSeen(List<ServerProcess> members) throws InterruptedException {
-        long giveUp = System.nanoTime() + 30_000_000_000L;
-        List<Long> seen;
-        do {
-            seen = members.stream().map(m -> LeaderPlacement.status(m).getLeader()).toList();
-            if (seen.stream().distinct().count() == 1) {
-                return seen;
-            }
-            Thread.sleep(20);
-        } while (System.nanoTime() < giveUp);
-        return seen;
+    /** Each member's view, once all have heard of the last election (a follower learns of it late). */
+    private static List<Long> leadersSeen(List<ServerProcess> members) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> leaders(members).stream().distinct().count() == 1);
+        return leaders(members);
+    }
+
+    private static List<Long> leaders(List<ServerProcess> members) {
+        return members.stream().map(m -> LeaderPlacement.status(m).getLeader()).toList();
     }
 }
