@@ -63,6 +63,17 @@ public final class BackupAttempts {
     }
 
     /**
+     * When the next attempt may start: {@code failedAt} plus the back-off, rounded up to the millisecond. Attempts are
+     * timed in whole milliseconds ({@link #next}), so a time rounded down would let the next Job start up to a
+     * millisecond before its back-off had passed.
+     */
+    public static java.time.Instant nextAttemptTime(java.time.Instant failedAt, long backoffMillis) {
+        java.time.Instant exact = failedAt.plusMillis(backoffMillis);
+        java.time.Instant millis = exact.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return millis.equals(exact) ? exact : millis.plusMillis(1);
+    }
+
+    /**
      * The wait after the {@code failures}-th failure: {@code base}, doubled per further failure, at most {@code cap}.
      */
     public static long backoffMillis(int failures, long baseMillis, long capMillis) {

@@ -229,7 +229,7 @@ public class KVBackupReconciler implements Reconciler<KVBackup>, Cleaner<KVBacku
         Duration backoff = Duration.ofMillis(BackupAttempts.backoffMillis(attempts,
                 settings.backupRetryBase().toMillis(), settings.backupRetryCap().toMillis()));
         status.setPhase(BackupPhase.Retrying);
-        status.setNextAttemptTime(exact.plus(backoff).toString());
+        status.setNextAttemptTime(BackupAttempts.nextAttemptTime(exact, backoff.toMillis()).toString());
         setConditions(status, false, false, "Retrying", reason + "; next attempt at " + status.getNextAttemptTime(),
                 now);
         LOG.warnf("KVBackup %s/%s: %s; retrying in %s", backup.getMetadata().getNamespace(),

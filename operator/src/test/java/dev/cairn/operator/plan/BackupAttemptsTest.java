@@ -60,6 +60,17 @@ class BackupAttemptsTest {
     }
 
     @Test
+    void theNextAttemptIsNeverEarlierThanTheBackOffAtMillisecondPrecision() {
+        java.time.Instant failedAt = java.time.Instant.parse("2026-12-06T21:00:00.000200300Z");
+        java.time.Instant next = BackupAttempts.nextAttemptTime(failedAt, 300);
+        assertThat(next).isEqualTo(java.time.Instant.parse("2026-12-06T21:00:00.301Z"));
+        assertThat(next.toEpochMilli()).isGreaterThanOrEqualTo(failedAt.plusMillis(300).toEpochMilli() + 1);
+        java.time.Instant whole = java.time.Instant.parse("2026-12-06T21:00:00.123Z");
+        assertThat(BackupAttempts.nextAttemptTime(whole, 300)).isEqualTo(java.time.Instant.parse(
+                "2026-12-06T21:00:00.423Z"));
+    }
+
+    @Test
     void backOffOnlyFollowsAFailure() {
         assertThatThrownBy(() -> BackupAttempts.backoffMillis(0, 1, 1)).isInstanceOf(IllegalArgumentException.class);
     }
