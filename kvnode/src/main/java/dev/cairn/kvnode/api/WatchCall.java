@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client's Watch stream on gRPC: requests go to a {@link WatchStream}; its responses are sent by one sender at a
- * time on the senders pool, and only while gRPC says the client can take more ({@code isReady}). A client that
+ * time on the call's event loop, and only while gRPC says the client can take more ({@code isReady}). A client that
  * stops reading therefore leaves responses in the watch stream, whose bound turns its watchers into victims, instead
  * of in gRPC's buffers; and its next request is only read while few answers wait, so its own requests cannot grow
  * the backlog either.
@@ -29,7 +29,8 @@ final class WatchCall implements StreamObserver<WatchRequest> {
 
     private final ServerCallStreamObserver<WatchResponse> call;
     private final WatchResponses responses;
-    private final Executor senders;
+    /** The event loop the call runs on: gRPC writes there anyway, so a send scheduled there costs one wake-up. */
+    private final Executor eventLoop;
     private final WatchStream stream;
     private final AtomicBoolean sending = new AtomicBoolean();
     private final AtomicBoolean readingPaused = new AtomicBoolean();
@@ -39,10 +40,10 @@ final class WatchCall implements StreamObserver<WatchRequest> {
     private boolean finished;
 
     WatchCall(ServerCallStreamObserver<WatchResponse> call, WatchableStore watches, WatchResponses responses,
-            Executor senders) {
+            Executor eventLoop) {
         this.call = call;
         this.responses = responses;
-        this.senders = senders;
+        this.eventLoop = eventLoop;
         call.disableAutoRequest();
         this.stream = watches.openStream(this::scheduleSend);
         call.setOnReadyHandler(this::scheduleSend);
@@ -87,9 +88,9 @@ final class WatchCall implements StreamObserver<WatchRequest> {
     private void scheduleSend() {
         if (sending.compareAndSet(false, true)) {
             try {
-                senders.execute(this::send);
+                eventLoop.execute(this::send);
             } catch (RejectedExecutionException e) {
-                sending.set(false); // the server is stopping; its shutdown ends the call
+                sending.set(false); // the event loop is shutting down, and the call with it
             }
         }
     }

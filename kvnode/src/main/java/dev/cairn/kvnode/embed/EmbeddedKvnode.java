@@ -70,7 +70,6 @@ public final class EmbeddedKvnode implements AutoCloseable {
     private final Member member;
     private final LeaderForwarding forwarding;
     private final WatchableStore watches;
-    private final WatchService watchService;
     private final Server grpc;
     private final List<HttpEndpoints> http = new ArrayList<>();
     /** Client calls that may wait (membership changes, snapshots, defragmentation, hashing); daemon threads. */
@@ -99,7 +98,6 @@ public final class EmbeddedKvnode implements AutoCloseable {
         TransportNetwork startedNetwork = null;
         Member started = null;
         WatchableStore startedWatches = null;
-        WatchService startedWatchService = null;
         try {
             startedNetwork = TransportNetwork.start(config, identity, metrics, List.of(peerMembers));
             startedNetwork.membersChanged(new ClusterMembership.View(
@@ -114,16 +112,15 @@ public final class EmbeddedKvnode implements AutoCloseable {
             this.forwarding = new LeaderForwarding(this::leaderClientUrl, config.requestTimeout(), config.name());
             Member serving = started;
             startedWatches = WatchableStore.start(started.storage().store(), watchOptions, metrics);
-            startedWatchService = new WatchService(startedWatches,
+            WatchService watchService = new WatchService(startedWatches,
                     revision -> identity.header(revision, serving.node().term()), config.maxRequestBytes());
             this.watches = startedWatches;
-            this.watchService = startedWatchService;
             WatchableStore restoredWatches = startedWatches;
             started.node().onSnapshotInstalled(() -> restoredWatches.restored(serving.storage().store()));
             this.grpc = startGrpc(config, blockingCalls, new GrpcMetricsInterceptor(metrics),
                     new LearnerGuard(() -> member.node().isLearner()),
                     new KvService(started.kv(), config.maxRequestBytes(), config.maxTxnOps()),
-                    startedWatchService,
+                    watchService,
                     new ClusterService(started.cluster(), forwarding),
                     new LeaseService(started.leases(), new LeaderForwarder(forwarding)),
                     new MaintenanceService(started.maintenance()),
@@ -135,9 +132,6 @@ public final class EmbeddedKvnode implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             http.forEach(HttpEndpoints::close);
-            if (startedWatchService != null) {
-                startedWatchService.close();
-            }
             if (startedWatches != null) {
                 startedWatches.close();
             }
@@ -230,8 +224,7 @@ public final class EmbeddedKvnode implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         blockingCalls.shutdown();
-        // Watches stop before the store closes: the syncer and the senders read it.
-        watchService.close();
+        // Watches stop before the store closes: the syncer reads it.
         watches.close();
         member.close();
         network.close();
