@@ -489,7 +489,7 @@ public final class MvccStore implements AutoCloseable {
     RangeResult rangeAt(KeyRange range, long at, long limit, boolean countOnly) {
         List<KeyValue> kvs = new ArrayList<>();
         long count = 0;
-        for (KeyHistory history : index.histories(range).values()) {
+        for (KeyHistory history : index.histories(range)) {
             KeyHistory.Snapshot found = history.at(at);
             if (found == null) {
                 continue;
@@ -510,7 +510,7 @@ public final class MvccStore implements AutoCloseable {
     public void forEachLiveKey(java.util.function.ObjLongConsumer<ByteString> visitor) {
         lock.readLock().lock();
         try {
-            for (KeyHistory history : index.histories(KeyRange.of(ALL_KEYS, ALL_KEYS)).values()) {
+            for (KeyHistory history : index.histories(KeyRange.of(ALL_KEYS, ALL_KEYS))) {
                 KeyHistory.Snapshot found = history.at(currentRevision);
                 if (found != null) {
                     KeyValue kv = read(found.modified());
