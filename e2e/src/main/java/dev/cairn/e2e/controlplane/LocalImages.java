@@ -35,13 +35,6 @@ final class LocalImages {
     }
 
     /**
-     * The JVM options the kvnode image sets (its {@code ENV JAVA_OPTS}, kvnode/Dockerfile), so that a member here gets
-     * the heap a pod of the same memory limit gets, and exits on running out of it as a pod does.
-     */
-    static final List<String> KVNODE_IMAGE_JAVA_OPTS = List.of("-XX:MaxRAMPercentage=60",
-            "-XX:+ExitOnOutOfMemoryError");
-
-    /**
      * The host command line that runs {@code executable} from {@code image}, or empty when the image is not one the
      * control plane can run or has no such executable.
      */
@@ -58,8 +51,7 @@ final class LocalImages {
         List<String> command = new ArrayList<>();
         command.add(settings.java().toString());
         memoryLimit(container).ifPresent(bytes -> command.add("-XX:MaxRAM=" + bytes));
-        command.addAll(KVNODE_IMAGE_JAVA_OPTS);
-        command.addAll(settings.jvmOptions());
+        command.addAll(KvnodeImage.javaOptsWith(settings.jvmOptions()));
         command.addAll(hosts.jvmOptions());
         command.add("-Dcairn.image=" + image);
         command.add("-jar");

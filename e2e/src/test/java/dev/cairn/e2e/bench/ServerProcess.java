@@ -1,6 +1,7 @@
 package dev.cairn.e2e.bench;
 
 import com.google.protobuf.ByteString;
+import dev.cairn.e2e.controlplane.KvnodeImage;
 import dev.cairn.kvnode.proto.etcdserverpb.KVGrpc;
 import dev.cairn.kvnode.proto.etcdserverpb.RangeRequest;
 import dev.cairn.kvnode.proto.etcdserverpb.RangeResponse;
@@ -65,9 +66,12 @@ final class ServerProcess implements AutoCloseable {
         int client = ports.client();
         String clientUrl = clientUrl(ports);
         String peerUrl = peerUrl(ports);
-        List<String> command = new ArrayList<>(kind == Kind.ETCD
-                ? List.of(etcdBinary())
-                : List.of(javaBinary(), "-jar", kvnodeJar.toString(), "serve"));
+        List<String> command = new ArrayList<>(List.of(kind == Kind.ETCD ? etcdBinary() : javaBinary()));
+        if (kind == Kind.KVNODE) {
+            // As the image runs it (its collector and heap share): each side is measured as it ships.
+            command.addAll(KvnodeImage.JAVA_OPTS);
+            command.addAll(List.of("-jar", kvnodeJar.toString(), "serve"));
+        }
         command.addAll(List.of("--name", name, "--data-dir", dataDir.toString(),
                 "--listen-client-urls", clientUrl, "--advertise-client-urls", clientUrl,
                 "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,

@@ -20,6 +20,16 @@ class LocalImagesTest {
         Matcher options = JAVA_OPTS.matcher(dockerfile);
 
         assertThat(options.find()).as("kvnode/Dockerfile sets JAVA_OPTS").isTrue();
-        assertThat(LocalImages.KVNODE_IMAGE_JAVA_OPTS).isEqualTo(List.of(options.group(1).split(" ")));
+        assertThat(KvnodeImage.JAVA_OPTS).isEqualTo(List.of(options.group(1).split(" ")));
+    }
+
+    @Test
+    void aCollectorChosenByTheControlPlaneReplacesTheImagesAndNothingElse() {
+        assertThat(KvnodeImage.javaOptsWith(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")))
+                .containsExactly("-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1");
+        assertThat(KvnodeImage.javaOptsWith(List.of("-Xss1m")))
+                .containsExactly("-XX:+UseParallelGC", "-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError",
+                        "-Xss1m");
     }
 }
