@@ -18,8 +18,14 @@ rm -rf "$work"; mkdir -p "$work"
 cluster="m1=http://$host:23801,m2=http://$host:23802,m3=http://$host:23803"
 pids=()
 for i in 1 2 3; do
-  # The image's collector (kvnode/Dockerfile) unless GC names another, e.g. GC=-XX:+UseG1GC.
-  if [ "$kind" = kvnode ]; then server=(java "${GC:--XX:+UseParallelGC}" ${JOPTS:-} -Xmx512m -jar "$jar" serve); else server=(etcd); fi
+  # JOPTS adds JVM options (e.g. -XX:+UseParallelGC); HEAP= (empty) leaves the heap to the JVM's ergonomics, as the
+  # image does without a memory limit (add -XX:MaxRAMPercentage=60 to JOPTS for the image's share).
+  if [ "$kind" = kvnode ]; then
+    # shellcheck disable=SC2086
+    server=(java ${JOPTS:-} ${HEAP--Xmx512m} -jar "$jar" serve)
+  else
+    server=(etcd)
+  fi
   "${server[@]}" --name m$i --data-dir "$work/d$i" \
     --listen-client-urls http://$host:2379$i --advertise-client-urls http://$host:2379$i \
     --listen-peer-urls http://$host:2380$i --initial-advertise-peer-urls http://$host:2380$i \

@@ -51,7 +51,8 @@ final class LocalImages {
         List<String> command = new ArrayList<>();
         command.add(settings.java().toString());
         memoryLimit(container).ifPresent(bytes -> command.add("-XX:MaxRAM=" + bytes));
-        command.addAll(KvnodeImage.javaOptsWith(settings.jvmOptions()));
+        command.addAll(KvnodeImage.JAVA_OPTS);
+        command.addAll(settings.jvmOptions());
         command.addAll(hosts.jvmOptions());
         command.add("-Dcairn.image=" + image);
         command.add("-jar");

@@ -68,7 +68,7 @@ final class ServerProcess implements AutoCloseable {
         String peerUrl = peerUrl(ports);
         List<String> command = new ArrayList<>(List.of(kind == Kind.ETCD ? etcdBinary() : javaBinary()));
         if (kind == Kind.KVNODE) {
-            // As the image runs it (its collector and heap share): each side is measured as it ships.
+            // As the image runs it (its heap share of the memory): each side is measured as it ships.
             command.addAll(KvnodeImage.JAVA_OPTS);
             command.addAll(List.of("-jar", kvnodeJar.toString(), "serve"));
         }

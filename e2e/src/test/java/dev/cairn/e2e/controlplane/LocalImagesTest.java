@@ -22,14 +22,4 @@ class LocalImagesTest {
         assertThat(options.find()).as("kvnode/Dockerfile sets JAVA_OPTS").isTrue();
         assertThat(KvnodeImage.JAVA_OPTS).isEqualTo(List.of(options.group(1).split(" ")));
     }
-
-    @Test
-    void aCollectorChosenByTheControlPlaneReplacesTheImagesAndNothingElse() {
-        assertThat(KvnodeImage.javaOptsWith(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1")))
-                .containsExactly("-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1");
-        assertThat(KvnodeImage.javaOptsWith(List.of("-Xss1m")))
-                .containsExactly("-XX:+UseParallelGC", "-XX:MaxRAMPercentage=60", "-XX:+ExitOnOutOfMemoryError",
-                        "-Xss1m");
-    }
 }
