@@ -66,9 +66,12 @@ final class ServerProcess implements AutoCloseable {
         int client = ports.client();
         String clientUrl = clientUrl(ports);
         String peerUrl = peerUrl(ports);
-        List<String> command = new ArrayList<>(List.of(kind == Kind.ETCD ? etcdBinary() : javaBinary()));
-        if (kind == Kind.KVNODE) {
+        List<String> command = new ArrayList<>();
+        if (kind == Kind.ETCD) {
+            command.add(etcdBinary());
+        } else {
             // As the image runs it (its heap share of the memory): each side is measured as it ships.
+            command.add(javaBinary());
             command.addAll(KvnodeImage.JAVA_OPTS);
             command.addAll(List.of("-jar", kvnodeJar.toString(), "serve"));
         }
